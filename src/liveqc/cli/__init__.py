@@ -1,0 +1,1 @@
+"""The `liveqc` command line (Typer)."""

@@ -1,0 +1,1 @@
+"""liveqc.compliance."""

@@ -1,0 +1,1 @@
+"""The shared, append-only, hash-chained audit trail written by every flow."""

@@ -1,0 +1,1 @@
+"""liveqc.live_sessions."""
