@@ -46,7 +46,7 @@ class LiveQCGroup(TyperGroup):
             return super().invoke(ctx)
         except errors.LiveQCError as exc:
             click.echo(f"error: {exc.title}: {exc.detail}", err=True)
-            raise click.exceptions.Exit(exit_code_for(exc)) from None
+            raise typer.Exit(exit_code_for(exc)) from None
 
 
 def _domain_cli_modules() -> list[Any]:
