@@ -1,0 +1,105 @@
+"""Settings: one pydantic-settings object, built once and passed explicitly.
+
+Values come from ``LIVEQC_*`` environment variables or a ``.env`` file in the working
+directory (nested fields use ``__``, e.g. ``LIVEQC_LOGIN__MAX_FAILURES_PER_ACCOUNT``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from liveqc.errors import ConfigurationError
+
+#: Clearly marked development secret; refused outside development and test.
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
+_PLACEHOLDERS = {"", "changeme", "change-me", "secret", "please-change", DEV_SECRET_KEY}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class LoginLimits(BaseModel):
+    """Sliding-window limits on failed logins."""
+
+    window_seconds: int = Field(default=300, ge=1)
+    max_failures_per_account: int = Field(default=5, ge=1)
+    max_failures_per_address: int = Field(default=20, ge=1)
+
+
+class Settings(BaseSettings):
+    """Every setting liveqc reads (documented in docs/settings.md)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="LIVEQC_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite:///liveqc.db"
+    secret_key: str = DEV_SECRET_KEY
+    upload_dir: Path = Path("uploads")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
+    login: LoginLimits = LoginLimits()
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _safe_secret(self) -> Settings:
+        weak = self.secret_key.strip().lower() in _PLACEHOLDERS or len(self.secret_key) < 32
+        if self.env is Environment.PRODUCTION and weak:
+            raise ValueError(
+                "LIVEQC_SECRET_KEY must be a random value of at least 32 characters in "
+                "production; generate one with `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`"
+            )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, turning validation errors into one ConfigurationError line."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        name = f"LIVEQC_{field.upper().replace('.', '__')}" if first["loc"] else field
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigurationError(f"{name}: {message}" if first["loc"] else message) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide Settings, built on first use."""
+    return load_settings()

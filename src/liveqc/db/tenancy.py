@@ -1,0 +1,109 @@
+"""Tenancy, enforced in one place.
+
+Every ORM select/update/delete of an :class:`~liveqc.db.base.OrgOwned` row is filtered by the
+session's current organisation, and a flush refuses to write a row of another organisation. A
+session with no organisation sees no organisation-owned rows at all. System tasks open an
+explicit, logged bypass with :func:`bypass_tenancy`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from liveqc.db.base import OrgOwned
+from liveqc.errors import PermissionDenied
+
+log = logging.getLogger("liveqc.tenancy")
+
+ORG_KEY = "liveqc.organisation_id"
+BYPASS_KEY = "liveqc.tenancy_bypass"
+
+
+def set_organisation(session: Session, organisation_id: int | None) -> None:
+    """Make ``organisation_id`` the organisation every OrgOwned query of ``session`` sees."""
+    session.info[ORG_KEY] = organisation_id
+
+
+def current_organisation(session: Session) -> int | None:
+    """The session's organisation id, or None."""
+    return session.info.get(ORG_KEY)
+
+
+def is_bypassed(session: Session) -> bool:
+    return bool(session.info.get(BYPASS_KEY))
+
+
+@contextmanager
+def bypass_tenancy(
+    session: Session, *, reason: str, actor_user_id: int | None = None, quiet: bool = False
+) -> Iterator[Session]:
+    """Lift the organisation filter inside the block, for system tasks; logged with its reason.
+
+    Use for migrations, demo load, regulator reads and public disclosure, never for a user's
+    ordinary request. ``quiet`` logs at DEBUG, for liveqc's own bookkeeping (the audit chain).
+    """
+    if not reason.strip():
+        raise ValueError("a tenancy bypass needs a reason")
+    previous = session.info.get(BYPASS_KEY)
+    session.info[BYPASS_KEY] = reason
+    log.log(
+        logging.DEBUG if quiet else logging.INFO,
+        "tenancy bypass opened: reason=%r actor_user_id=%s organisation_id=%s",
+        reason,
+        actor_user_id,
+        current_organisation(session),
+    )
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(BYPASS_KEY, None)
+        else:
+            session.info[BYPASS_KEY] = previous
+
+
+def _filter_by_organisation(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    session = state.session
+    if is_bypassed(session):
+        return
+    # No organisation: match nothing (ids are positive), rather than everything.
+    org_id = current_organisation(session) or -1
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            OrgOwned,
+            lambda cls: cls.organisation_id == org_id,
+            include_aliases=True,
+        )
+    )
+
+
+def _check_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if is_bypassed(session):
+        return
+    org_id = current_organisation(session)
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if not isinstance(obj, OrgOwned):
+            continue
+        if obj.organisation_id is None and obj in session.new and org_id is not None:
+            obj.organisation_id = org_id
+        if org_id is None or obj.organisation_id != org_id:
+            raise PermissionDenied(
+                f"refusing to write {type(obj).__name__} of organisation "
+                f"{obj.organisation_id} from organisation {org_id}"
+            )
+
+
+def install(session_class: type[Session] = Session) -> None:
+    """Register the tenancy events on ``session_class`` (idempotent)."""
+    if not event.contains(session_class, "do_orm_execute", _filter_by_organisation):
+        event.listen(session_class, "do_orm_execute", _filter_by_organisation)
+    if not event.contains(session_class, "before_flush", _check_flush):
+        event.listen(session_class, "before_flush", _check_flush)

@@ -1,0 +1,1 @@
+"""Demo data: organisations, users, suppliers and products, loaded idempotently."""
