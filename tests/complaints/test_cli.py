@@ -38,8 +38,8 @@ def test_classify_plain_text_from_stdin_numbers_lines_from_one(cli_runner: CliRu
     result = cli_runner.invoke(app, ["complaints", "classify"], input=text)
     assert result.exit_code == 0, result.output
     assert _rows(result.stdout) == [
-        {"id": "1", "category": "false_advertising", "urgent": False},
-        {"id": "3", "category": "after_sales_refusal", "urgent": False},
+        {"id": 1, "category": "false_advertising", "urgent": False},
+        {"id": 3, "category": "after_sales_refusal", "urgent": False},
     ]
 
 
@@ -56,11 +56,18 @@ def test_classify_output_is_not_ascii_escaped_and_explains_on_request(
     assert "\\u" not in result.stdout
 
 
-def test_format_option_forces_text_reading(cli_runner: CliRunner) -> None:
-    line = '{"id": "x", "text": "假货"}\n'
-    result = cli_runner.invoke(app, ["complaints", "classify", "--format", "text"], input=line)
+def test_text_format_prints_one_line_per_complaint_for_people(cli_runner: CliRunner) -> None:
+    lines = '{"id": "x", "text": "吃完就拉肚子住院了"}\n{"id": "y", "text": "快递一直没发货"}\n'
+    result = cli_runner.invoke(app, ["complaints", "classify", "--format", "text"], input=lines)
     assert result.exit_code == 0
-    assert _rows(result.stdout)[0]["id"] == "1"
+    assert result.stdout.splitlines() == ["x\tsafety_incident URGENT", "y\tdelivery"]
+
+
+def test_a_gold_category_key_in_the_input_is_ignored(cli_runner: CliRunner) -> None:
+    line = '{"id": 7, "text": "收到的是假货，防伪码查不到", "category": "counterfeit"}\n'
+    result = cli_runner.invoke(app, ["complaints", "classify"], input=line)
+    assert result.exit_code == 0
+    assert _rows(result.stdout) == [{"id": 7, "category": "counterfeit", "urgent": False}]
 
 
 def test_several_files_are_read_in_order(cli_runner: CliRunner, tmp_path: Path) -> None:
@@ -68,7 +75,7 @@ def test_several_files_are_read_in_order(cli_runner: CliRunner, tmp_path: Path) 
     a.write_text("快递丢了\n", encoding="utf-8")
     b.write_text('{"id": "b1", "text": "保价被拒，不给补差价"}\n', encoding="utf-8")
     result = cli_runner.invoke(app, ["complaints", "classify", str(a), str(b)])
-    assert [r["id"] for r in _rows(result.stdout)] == ["1", "b1"]
+    assert [r["id"] for r in _rows(result.stdout)] == [1, "b1"]
     assert _rows(result.stdout)[1]["category"] == "price_dispute"
 
 

@@ -58,12 +58,16 @@ def read_utterances(
     facts: Facts | None = None,
     scene: str = "transcript",
     on_bytes: Callable[[int], None] | None = None,
+    with_context: bool = True,
 ) -> Iterator[Utterance]:
     """Yield the utterances of ``stream`` in order.
 
     Args:
         jsonl: True/False to force the format; None decides from the first non-blank line
             (JSON Lines when it starts with ``{``), as for standard input.
+        with_context: read each line's ``category``, ``facts`` and ``scene``; commands that
+            only need the text (price extraction, complaint triage) pass False so that other
+            meanings of those keys (a complaint's own ``category``) are ignored, not refused.
         on_bytes: called with the size of each line read (for progress bars).
 
     Raises:
@@ -87,7 +91,7 @@ def read_utterances(
     for number, line in lines:
         if not line.strip():
             continue
-        yield _json_utterance(line, source, number, category, facts, scene)
+        yield _json_utterance(line, source, number, category, facts, scene, with_context)
 
 
 def _chain(
@@ -98,7 +102,13 @@ def _chain(
 
 
 def _json_utterance(
-    line: str, source: str, number: int, category: str | None, facts: Facts, scene: str
+    line: str,
+    source: str,
+    number: int,
+    category: str | None,
+    facts: Facts,
+    scene: str,
+    with_context: bool = True,
 ) -> Utterance:
     where = f"{source}:{number}"
     try:
@@ -110,6 +120,10 @@ def _json_utterance(
     text = obj.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: field 'text' is required and must be a string")
+    if not with_context:
+        return Utterance(
+            source, number, _ident(obj, where, number), text, category, facts, scene, obj
+        )
     if "category" in obj and obj["category"] is not None:
         category = obj["category"]
         if category not in CATEGORIES:
@@ -123,7 +137,11 @@ def _json_utterance(
         scene = obj["scene"]
         if scene not in SCENES:
             raise InputError(f"{where}: unknown scene {scene!r}")
+    return Utterance(source, number, _ident(obj, where, number), text, category, facts, scene, obj)
+
+
+def _ident(obj: dict[str, Any], where: str, number: int) -> Any:
     ident = obj.get("id", number)
     if isinstance(ident, dict | list):
         raise InputError(f"{where}: field 'id' must be a string or a number")
-    return Utterance(source, number, ident, text, category, facts, scene, obj)
+    return ident
