@@ -28,6 +28,8 @@ from liveqc.db.session import make_db_engine, make_session_factory
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+#: The DemoContext of each shared demo database, by engine.
+DEMO_CONTEXTS: dict[Engine, Any] = {}
 
 
 def postgres_url() -> str | None:
@@ -65,8 +67,16 @@ def fast_password_hashing() -> Iterator[None]:
     security._hasher = original
 
 
+@pytest.fixture(scope="session")
+def demo_uploads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The upload directory of the shared demo database (its documents and photos live here)."""
+    return tmp_path_factory.mktemp("demo-uploads")
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    if "demo" in request.fixturenames:
+        return make_settings(tmp_path, upload_dir=request.getfixturevalue("demo_uploads"))
     return make_settings(tmp_path)
 
 
@@ -100,11 +110,17 @@ def drop_pg_schema(url: str, schema: str) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def db_engine(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of this run of a persistence test (PostgreSQL skips when absent)."""
+    if request.param == "postgresql":
+        request.getfixturevalue("pg_url")
+    return str(request.param)
+
+
+def _migrated_engine(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Engine]:
-    """A database migrated with `upgrade head`, once per backend per test run."""
-    if request.param == "sqlite":
+    if backend == "sqlite":
         path = tmp_path_factory.mktemp("db") / "liveqc.db"
         engine = make_db_engine(make_settings(path.parent, database_url=f"sqlite:///{path}"))
         upgrade(engine)
@@ -121,10 +137,43 @@ def db_engine(
         drop_pg_schema(url, schema)
 
 
+@pytest.fixture(scope="session")
+def db_engine(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """An empty database migrated with `upgrade head`, once per backend per test run."""
+    yield from _migrated_engine(backend, request, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def demo_engine(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_uploads: Path,
+) -> Iterator[Engine]:
+    """A second database with the whole demo data set loaded once, per backend per test run.
+
+    Loading the demo takes seconds; tests that ask for ``demo`` share this copy and each runs
+    in a transaction that is rolled back, exactly as on the empty database.
+    """
+    from liveqc.demo.loader import load
+
+    for engine in _migrated_engine(backend, request, tmp_path_factory):
+        demo_settings = make_settings(tmp_path_factory.mktemp("demo"), upload_dir=demo_uploads)
+        with make_session_factory(engine)() as session, session.begin():
+            DEMO_CONTEXTS[engine] = load(session, demo_settings)
+        yield engine
+
+
 @pytest.fixture
-def db_connection(db_engine: Engine) -> Iterator[Connection]:
-    """A connection in a transaction that is rolled back after the test."""
-    with db_engine.connect() as connection:
+def db_connection(request: pytest.FixtureRequest, db_engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back after the test.
+
+    Tests that use the demo data connect to the shared demo database instead of the empty one.
+    """
+    engine = request.getfixturevalue("demo_engine") if "demo" in request.fixturenames else db_engine
+    with engine.connect() as connection:
         transaction = connection.begin()
         yield connection
         if transaction.is_active:
@@ -144,12 +193,9 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def demo(session_factory: sessionmaker[Session], settings: Settings) -> Any:
-    """The demo data set, loaded inside the test's transaction; returns its DemoContext."""
-    from liveqc.demo.loader import load
-
-    with session_factory() as session, session.begin():
-        return load(session, settings)
+def demo(demo_engine: Engine) -> Any:
+    """The demo data set (loaded once per backend); returns its DemoContext."""
+    return DEMO_CONTEXTS[demo_engine]
 
 
 @pytest.fixture
