@@ -80,7 +80,7 @@ def test_loading_twice_creates_nothing_and_loses_nothing(session: Session, setti
 
 def test_loading_fills_in_what_is_missing(session: Session, settings, demo) -> None:
     with bypass_tenancy(session, reason="test"):
-        product = session.scalars(select(Product).where(Product.sku == "QH-008")).one()
+        product = session.scalars(select(Product).where(Product.sku == "QH-005")).one()
         session.delete(product)
         session.flush()
     again = load(session, settings)

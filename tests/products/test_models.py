@@ -49,3 +49,24 @@ def test_product_needs_an_existing_supplier(session: Session, demo) -> None:
     session.add(Product(supplier_id=999_999, sku="XH-T2", name="孤儿", category="food"))
     with pytest.raises(IntegrityError):
         session.flush()
+
+
+def test_vetting_alias_and_on_air_states() -> None:
+    assert ProductStatus.VETTING is ProductStatus.DOCUMENTS_REVIEW
+    on_air = {s for s in ProductStatus if s.may_go_on_air}
+    assert on_air == {ProductStatus.APPROVED, ProductStatus.APPROVED_WITH_CONDITIONS}
+
+
+def test_long_document_type_names_fit_the_column(session: Session, demo) -> None:
+    from liveqc.products.documents import DocumentType
+    from liveqc.products.models import QualificationDocument
+
+    tenancy.set_organisation(session, demo.organisations["星河直播"].id)
+    longest = max(DocumentType, key=lambda t: len(t.value))
+    row = QualificationDocument(
+        supplier_id=demo.suppliers[("星河直播", "meiyan")].id, type=longest, number="GI-1"
+    )
+    session.add(row)
+    session.flush()
+    session.expire(row)
+    assert row.type is longest and row.claims == []

@@ -129,10 +129,243 @@ def test_readers_cannot_create(client: TestClient, login) -> None:
 
 def test_list_filters_and_pagination(client: TestClient, login) -> None:
     headers = login("qc@xinghe.example")
+    everything = client.get("/api/v1/products", headers=headers, params={"limit": 200}).json()
     approved = client.get("/api/v1/products", headers=headers, params={"status": "approved"})
-    assert approved.json()["total"] == 4
+    expected = sum(p["status"] == "approved" for p in everything["items"])
+    assert approved.json()["total"] == expected > 0
     assert {p["status"] for p in approved.json()["items"]} == {"approved"}
-    page = client.get("/api/v1/products", headers=headers, params={"limit": 3, "offset": 6})
-    assert page.json()["total"] == 8 and len(page.json()["items"]) == 2
+    total = everything["total"]
+    page = client.get("/api/v1/products", headers=headers, params={"limit": 3, "offset": total - 2})
+    assert page.json()["total"] == total and len(page.json()["items"]) == 2
     cosmetics = client.get("/api/v1/products", headers=headers, params={"category": "cosmetics"})
-    assert cosmetics.json()["total"] == 3
+    assert cosmetics.json()["total"] == sum(
+        p["category"] == "cosmetics" for p in everything["items"]
+    )
+    found = client.get("/api/v1/products", headers=headers, params={"q": "XH-00"}).json()
+    assert found["total"] == 8 and all(p["sku"].startswith("XH-00") for p in found["items"])
+
+
+# --- documents, uploads, checks, vetting, facts, import/export ----------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def product_id(client: TestClient, headers, sku: str) -> int:
+    items = client.get("/api/v1/products", headers=headers, params={"q": sku}).json()["items"]
+    return next(p["id"] for p in items if p["sku"] == sku)
+
+
+def upload(client: TestClient, headers, pid: int, content: bytes, name: str, **fields):
+    data = {"type": "inspection_report", "number": "No. 1", **fields}
+    return client.post(
+        f"/api/v1/products/{pid}/documents",
+        headers=headers,
+        data=data,
+        files={"file": (name, content, "application/pdf")},
+    )
+
+
+def test_uploaded_pdf_is_served_only_as_an_attachment(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    created = upload(client, headers, pid, PDF, "报告.pdf", valid_to="2030-01-01")
+    assert created.status_code == 201, created.text
+    doc = created.json()
+    assert doc["content_type"] == "application/pdf" and doc["file_size"] == len(PDF)
+    response = client.get(f"/api/v1/documents/{doc['id']}/file", headers=headers)
+    assert response.status_code == 200 and response.content == PDF
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"] == "application/pdf"
+
+
+def test_html_renamed_pdf_is_refused(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    html = b"<!doctype html><script>alert(1)</script>"
+    response = upload(client, headers, pid, html, "report.pdf")
+    assert response.status_code == 422
+    assert "file" in response.json()["detail"]
+    svg = upload(client, headers, pid, b"<svg xmlns='http://www.w3.org/2000/svg'/>", "a.png")
+    assert svg.status_code == 422
+
+
+def test_document_numbers_are_checked_per_type(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    bad = client.post(
+        f"/api/v1/products/{pid}/documents",
+        headers=headers,
+        data={"type": "sc_license", "number": "SC123"},
+    )
+    assert bad.status_code == 422 and "number" in bad.json()["detail"]
+    unknown = client.post(
+        f"/api/v1/products/{pid}/documents", headers=headers, data={"type": "passport"}
+    )
+    assert unknown.status_code == 422 and unknown.json()["code"] == "request-validation"
+
+
+def test_another_agency_cannot_see_documents_or_files(client: TestClient, login) -> None:
+    xinghe, qinghe = login("qc@xinghe.example"), login("qc@qinghe.example")
+    pid = product_id(client, xinghe, "XH-006")
+    doc = upload(client, xinghe, pid, PDF, "a.pdf").json()
+    for path in (
+        f"/api/v1/documents/{doc['id']}",
+        f"/api/v1/documents/{doc['id']}/file",
+        f"/api/v1/products/{pid}/documents",
+        f"/api/v1/products/{pid}/document-check",
+        f"/api/v1/products/{pid}/facts",
+        f"/api/v1/products/{pid}/test-reports",
+        f"/api/v1/products/{pid}/inspection-lots",
+    ):
+        assert client.get(path, headers=qinghe).status_code == 404, path
+    assert upload(client, qinghe, pid, PDF, "b.pdf").status_code == 404
+
+
+def test_document_check_lists_gaps(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    body = client.get(f"/api/v1/products/{pid}/document-check", headers=headers).json()
+    assert body["category"] == "food"
+    missing = {m["requirement"] for m in body["missing"]}
+    assert "food_production_license" in missing and body["ok"] is False
+
+
+def test_vetting_through_the_api_with_four_eyes(client: TestClient, login) -> None:
+    qc, admin = login("qc@xinghe.example"), login("admin@xinghe.example")
+    pid = product_id(client, qc, "XH-006")
+    assert client.post(f"/api/v1/products/{pid}/approve", headers=qc).status_code == 409
+    assert client.post(f"/api/v1/products/{pid}/submit", headers=qc).json()["status"] == "submitted"
+    assert client.post(f"/api/v1/products/{pid}/review", headers=admin).status_code == 200
+    step = client.post(f"/api/v1/products/{pid}/sample-testing", headers=admin)
+    assert step.json()["status"] == "sample_testing"
+    own = client.post(f"/api/v1/products/{pid}/approve", headers=qc)
+    assert own.status_code == 403 and "four-eyes" in own.json()["detail"]
+    gaps = client.post(f"/api/v1/products/{pid}/approve", headers=admin)
+    assert gaps.status_code == 409 and "cannot be approved" in gaps.json()["detail"]
+    reject = client.post(f"/api/v1/products/{pid}/reject", headers=admin, json={"reason": ""})
+    assert reject.status_code == 422
+    reject = client.post(f"/api/v1/products/{pid}/reject", headers=admin, json={"reason": "缺SC"})
+    assert reject.json()["status"] == "rejected"
+    events = client.get(f"/api/v1/products/{pid}/vetting-events", headers=qc).json()["items"]
+    assert [e["action"] for e in events][-4:] == ["submit", "review", "sample_testing", "reject"]
+
+
+def test_lot_with_plan_and_results(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    lot = client.post(
+        f"/api/v1/products/{pid}/inspection-lots",
+        headers=headers,
+        json={"lot_number": "B-1", "lot_size": 1200, "level": "II", "aqls": {"major": 1.0}},
+    )
+    assert lot.status_code == 201, lot.text
+    plan = lot.json()["classes"][0]
+    assert (plan["code_letter"], plan["sample_size"], plan["accept"]) == ("J", 80, 2)
+    done = client.post(
+        f"/api/v1/inspection-lots/{lot.json()['id']}/results",
+        headers=headers,
+        json={"nonconforming": {"major": 1}, "defects": {"major": ["封口不严"]}},
+    )
+    assert done.json()["decision"] == "accepted"
+    bad = client.post(
+        f"/api/v1/products/{pid}/inspection-lots",
+        headers=headers,
+        json={"lot_number": "B-2", "lot_size": 1200, "aqls": {"major": 1.1}},
+    )
+    assert bad.status_code == 422
+
+
+def test_test_report_verdicts_are_computed(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    body = {
+        "report_number": "R-9",
+        "lab": "杭州检测",
+        "items": [
+            {"name": "菌落总数", "limit": "≤10000", "unit": "CFU/g", "result": "12000"},
+            {"name": "铅", "limit": "≤0.5", "unit": "mg/kg", "result": "0.1"},
+        ],
+    }
+    report = client.post(f"/api/v1/products/{pid}/test-reports", headers=headers, json=body)
+    assert report.status_code == 201, report.text
+    assert report.json()["verdict"] == "fail"
+    assert [i["verdict"] for i in report.json()["items"]] == ["fail", "pass"]
+    typed = client.post(
+        f"/api/v1/products/{pid}/test-reports", headers=headers, json={**body, "verdict": "pass"}
+    )
+    assert typed.status_code == 422
+
+
+def test_bad_gtin_is_a_422_naming_the_field(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    supplier_id = min(ids(client, headers, "/api/v1/suppliers"))
+    response = client.post(
+        "/api/v1/products",
+        headers=headers,
+        json={
+            "supplier_id": supplier_id,
+            "sku": "XH-901",
+            "name": "x",
+            "category": "food",
+            "gtin": "6901234567890",
+        },
+    )
+    assert response.status_code == 422 and response.json()["detail"].startswith("gtin")
+
+
+def test_export_csv_and_xlsx(client: TestClient, login) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    headers = login("qc@xinghe.example")
+    csv_response = client.get("/api/v1/products/export?format=csv", headers=headers)
+    assert csv_response.headers["content-disposition"].startswith("attachment")
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,sku,name,status") and len(lines) - 1 == ids_total(
+        client, headers
+    )
+    assert all(",XH-" in line for line in lines[1:])
+    xlsx = client.get("/api/v1/products/export", headers=headers)
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("id", "sku", "name", "status") and len(rows) == len(lines)
+
+
+def ids_total(client: TestClient, headers) -> int:
+    return client.get("/api/v1/products", headers=headers).json()["total"]
+
+
+def test_import_through_the_api_is_all_or_nothing(client: TestClient, login) -> None:
+    from tests.products.test_importing import good_row, xlsx
+
+    headers = login("qc@xinghe.example")
+    before = ids_total(client, headers)
+    bad = xlsx([good_row("AP-1"), good_row("AP-1")])
+    files = {"file": ("list.xlsx", bad, "application/octet-stream")}
+    report = client.post("/api/v1/products/import", headers=headers, files=files).json()
+    assert report["imported"] is False and report["rejected"] == 1
+    assert "duplicate of row 2" in report["rows"][1]["reasons"][0]
+    assert ids_total(client, headers) == before
+    files = {"file": ("list.xlsx", bad, "application/octet-stream")}
+    partial = client.post(
+        "/api/v1/products/import", headers=headers, files=files, params={"valid_only": "true"}
+    )
+    assert partial.json()["imported"] is True and ids_total(client, headers) == before + 1
+    junk = {"file": ("list.xlsx", b"not a workbook", "application/octet-stream")}
+    refused = client.post("/api/v1/products/import", headers=headers, files=junk)
+    assert refused.status_code == 422 and "xlsx" in refused.json()["detail"]
+    viewer = login("aftersales@xinghe.example")
+    assert client.post("/api/v1/products/import", headers=viewer, files=junk).status_code == 403
+
+
+def test_openapi_documents_the_product_endpoints(client: TestClient) -> None:
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/products/{product_id}/document-check",
+        "/api/v1/products/{product_id}/approve-with-conditions",
+        "/api/v1/documents/{document_id}/file",
+        "/api/v1/inspection-lots/{lot_id}/results",
+    ):
+        assert path in paths, path

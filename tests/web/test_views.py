@@ -59,8 +59,13 @@ def test_console_login_is_rate_limited(client: TestClient, demo) -> None:
 
 
 def test_placeholder_pages_say_so(client: TestClient, demo) -> None:
+    from liveqc.api.app import discover_routers
+
+    served = {getattr(r, "path", "") for pages in discover_routers("pages") for r in pages.routes}
     sign_in(client, "qc@xinghe.example")
     for section in SECTIONS:
+        if section.path in served:  # the domain's own page replaced the placeholder
+            continue
         page = client.get(section.path)
         assert page.status_code == 200 and "尚未实现" in page.text, section.path
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -297,7 +299,133 @@ def check_command(
         typer.echo("\n".join(verdict.reasons))
 
 
+products_app = typer.Typer(
+    help="Product catalogue: Excel import and export, facts, expired-document sweep.\n\n"
+    "Example: liveqc products import products.xlsx --org 星河直播",
+    no_args_is_help=True,
+)
+OrgOpt = Annotated[str, typer.Option("--org", help="Organisation name or id.")]
+
+
+def _factory() -> Any:
+    from liveqc.config import get_settings
+    from liveqc.db.migrate import require_current_schema
+    from liveqc.db.session import make_db_engine, make_session_factory
+
+    engine = make_db_engine(get_settings())
+    require_current_schema(engine)
+    return make_session_factory(engine)
+
+
+@contextmanager
+def _org_session(org: str, actor_email: str | None = None) -> Iterator[tuple[Any, Any]]:
+    """A transaction acting in ``org`` (and the acting user, if given)."""
+    from liveqc.accounts import service as accounts
+    from liveqc.db import tenancy
+    from liveqc.db.session import session_scope
+
+    with session_scope(_factory()) as session:
+        organisation = accounts.get_organisation_or_raise(session, org)
+        tenancy.set_organisation(session, organisation.id)
+        actor = accounts.get_user_or_raise(session, actor_email) if actor_email else None
+        yield session, actor
+
+
+@products_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The .xlsx workbook.")],
+    org: OrgOpt,
+    valid_only: Annotated[
+        bool, typer.Option("--valid-only", help="Import the valid rows and skip the rest.")
+    ] = False,
+    actor: Annotated[str | None, typer.Option("--as", help="Email of the importing user.")] = None,
+    fmt: FormatOpt = "text",
+) -> None:
+    """Import products (and one document per row) from an Excel workbook.
+
+    All-or-nothing unless --valid-only. Prints a per-row report; exit status 1 when a row was
+    rejected, 2 when the file cannot be read.
+
+    Example: liveqc products import products.xlsx --org 星河直播 --as qc@xinghe.example
+    """
+    from liveqc.products import importing
+
+    fmt = _format(fmt)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{file}: {exc.strerror or exc}") from None
+    with _org_session(org, actor) as (session, user):
+        report = importing.import_products(session, data=data, actor=user, valid_only=valid_only)
+    if fmt == "json":
+        _json(report.to_dict())
+    else:
+        for row in report.rows:
+            verdict = "accepted" if row.accepted else "rejected: " + "; ".join(row.reasons)
+            typer.echo(f"{file}:{row.row}: {row.sku or '-'}: {verdict}")
+        done = "imported" if report.imported else "nothing imported"
+        typer.echo(f"{report.accepted} accepted, {report.rejected} rejected; {done}")
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@products_app.command("export")
+def export_command(
+    org: OrgOpt,
+    fmt: Annotated[str, typer.Option("--format", help="xlsx or csv.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (CSV: stdout if omitted).")
+    ] = None,
+) -> None:
+    """Export the catalogue with each product's status as CSV or .xlsx.
+
+    Example: liveqc products export --org 星河直播 --format xlsx -o products.xlsx
+    """
+    from liveqc.products import importing
+
+    fmt = fmt.strip().lower()
+    if fmt not in ("csv", "xlsx"):
+        raise ValidationFailed(f"unknown format {fmt!r}; use csv or xlsx")
+    if fmt == "xlsx" and output is None:
+        raise ValidationFailed("--output is required for xlsx")
+    with _org_session(org) as (session, _):
+        body = importing.export_xlsx(session) if fmt == "xlsx" else importing.export_csv(session)
+    if output is None:
+        typer.echo(body, nl=False)
+    elif isinstance(body, bytes):
+        output.write_bytes(body)
+    else:
+        output.write_text(body, encoding="utf-8-sig")
+
+
+@products_app.command("facts")
+def facts_command(product_id: Annotated[int, typer.Argument(min=1)], org: OrgOpt) -> None:
+    """Print a product's facts as JSON (the compliance contract's shape).
+
+    Example: liveqc products facts 3 --org 星河直播
+    """
+    from liveqc.products import flows
+
+    with _org_session(org) as (session, _):
+        _json(flows.product_facts(session, product_id))
+
+
+@products_app.command("sweep")
+def sweep_command(org: OrgOpt) -> None:
+    """Open re-vetting for approved products holding an expired document.
+
+    Example: liveqc products sweep --org 星河直播
+    """
+    from liveqc.products import flows
+
+    with _org_session(org) as (session, _):
+        products = flows.revet_expired_documents(session)
+        lines = [f"{p.sku}: re-vetting opened ({p.status.value})" for p in products]
+    typer.echo("\n".join(lines) if lines else "no approved product holds an expired document")
+
+
 def register(root: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     root.add_typer(aql_app, name="aql")
     root.add_typer(netcontent_app, name="netcontent")
+    root.add_typer(products_app, name="products")

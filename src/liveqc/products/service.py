@@ -1,21 +1,55 @@
-"""Supplier and product queries and single-entity changes (session first, never commits).
+"""Supplier, brand, product, document and test-report queries and single-entity changes.
 
-Tenancy is applied by the session (``liveqc.db.tenancy``): nothing here filters by
-organisation, and a row of another organisation is simply not found.
+Session first, never commits. Tenancy is applied by the session (``liveqc.db.tenancy``):
+nothing here filters by organisation, and a row of another organisation is simply not found.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from liveqc.db.types import utcnow
 from liveqc.errors import Conflict, NotFound, ValidationFailed
 from liveqc.events.service import record
-from liveqc.products.models import Product, ProductCategory, ProductStatus, Supplier
-from liveqc.products.schemas import ProductCreate, SupplierCreate
+from liveqc.products import documents as docs
+from liveqc.products import test_reports
+from liveqc.products.files import StoredFile
+from liveqc.products.models import (
+    Brand,
+    BrandAuthorization,
+    Product,
+    ProductCategory,
+    ProductImage,
+    ProductPrice,
+    ProductStatus,
+    QualificationDocument,
+    Supplier,
+    TestReport,
+    TestReportItem,
+)
+from liveqc.products.schemas import (
+    AuthorizationCreate,
+    BrandCreate,
+    DocumentFields,
+    ProductCreate,
+    SupplierCreate,
+    TestReportCreate,
+)
+from liveqc.products.validators import parse_gtin
 
 _CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+#: Document dates are Chinese calendar days (UTC+8, no daylight saving).
+CHINA = timezone(timedelta(hours=8))
+
+
+def today_in_china(now: datetime | None = None) -> date:
+    """The calendar date in China, against which document validity is judged."""
+    return (now or utcnow()).astimezone(CHINA).date()
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -34,11 +68,19 @@ def is_valid_credit_code(code: str) -> bool:
     return credit_code_check_char(code[:17]) == code[17]
 
 
+# --- suppliers ----------------------------------------------------------------------------
+
+
 def get_supplier_or_raise(session: Session, supplier_id: int) -> Supplier:
     supplier = session.scalars(select(Supplier).where(Supplier.id == supplier_id)).first()
     if supplier is None:
         raise NotFound(f"supplier {supplier_id} does not exist")
     return supplier
+
+
+def find_supplier(session: Session, credit_code: str) -> Supplier | None:
+    code = credit_code.strip().upper()
+    return session.scalars(select(Supplier).where(Supplier.credit_code == code)).first()
 
 
 def list_suppliers(
@@ -52,22 +94,93 @@ def list_suppliers(
 def create_supplier(session: Session, *, data: SupplierCreate, actor: object) -> Supplier:
     code = data.credit_code.strip().upper()
     if not is_valid_credit_code(code):
-        raise ValidationFailed(f"credit_code {code!r} is not a valid unified social credit code")
-    if session.scalars(select(Supplier).where(Supplier.credit_code == code)).first():
+        raise ValidationFailed(
+            f"credit_code {code!r} is not a valid unified social credit code", field="credit_code"
+        )
+    if find_supplier(session, code):
         raise Conflict(f"a supplier with credit code {code} already exists")
     supplier = Supplier(**data.model_dump(exclude={"credit_code"}), credit_code=code)
     session.add(supplier)
     session.flush()
-    record(
-        session,
-        actor,
-        supplier.organisation_id,
-        supplier,
-        "create",
-        None,
-        {"name": supplier.name, "credit_code": code},
-    )
+    after = {"name": supplier.name, "credit_code": code, "licence_valid_to": data.licence_valid_to}
+    record(session, actor, supplier.organisation_id, supplier, "create", None, after)
     return supplier
+
+
+# --- brands and the authorisation chain ---------------------------------------------------
+
+
+def get_brand_or_raise(session: Session, brand_id: int) -> Brand:
+    brand = session.scalars(select(Brand).where(Brand.id == brand_id)).first()
+    if brand is None:
+        raise NotFound(f"brand {brand_id} does not exist")
+    return brand
+
+
+def list_brands(session: Session) -> list[Brand]:
+    return list(session.scalars(select(Brand).order_by(Brand.id)))
+
+
+def create_brand(session: Session, *, data: BrandCreate, actor: object) -> Brand:
+    if session.scalars(select(Brand).where(Brand.name == data.name)).first():
+        raise Conflict(f"a brand named {data.name!r} already exists")
+    brand = Brand(**data.model_dump())
+    session.add(brand)
+    session.flush()
+    record(session, actor, brand.organisation_id, brand, "create", None, data.model_dump())
+    return brand
+
+
+def add_authorization(
+    session: Session, *, brand_id: int, data: AuthorizationCreate, actor: object
+) -> BrandAuthorization:
+    """Add one link of a brand's authorisation chain (brand owner → distributor → supplier)."""
+    get_brand_or_raise(session, brand_id)
+    if data.valid_to is not None and data.valid_to < data.valid_from:
+        raise ValidationFailed("valid_to: before valid_from", field="valid_to")
+    if data.parent_id is not None:
+        parent = session.get(BrandAuthorization, data.parent_id)
+        if parent is None or parent.brand_id != brand_id:
+            raise ValidationFailed(f"parent_id {data.parent_id}: no such link of this brand")
+        if parent.grantee != data.grantor:
+            raise ValidationFailed(
+                f"grantor: {data.grantor!r} is not the grantee of link {parent.id} "
+                f"({parent.grantee!r})",
+                field="grantor",
+            )
+    if data.supplier_id is not None:
+        get_supplier_or_raise(session, data.supplier_id)
+    link = BrandAuthorization(brand_id=brand_id, **data.model_dump())
+    session.add(link)
+    session.flush()
+    record(session, actor, link.organisation_id, link, "create", None, data.model_dump())
+    return link
+
+
+def list_authorizations(session: Session, brand_id: int) -> list[BrandAuthorization]:
+    get_brand_or_raise(session, brand_id)
+    query = select(BrandAuthorization).where(BrandAuthorization.brand_id == brand_id)
+    return list(session.scalars(query.order_by(BrandAuthorization.id)))
+
+
+def authorization_chain(
+    session: Session, *, brand_id: int, supplier_id: int
+) -> list[BrandAuthorization]:
+    """The links from the brand owner down to the supplier (owner first); [] when none."""
+    query = select(BrandAuthorization).where(
+        BrandAuthorization.brand_id == brand_id, BrandAuthorization.supplier_id == supplier_id
+    )
+    link = session.scalars(query.order_by(BrandAuthorization.valid_to.desc())).first()
+    chain: list[BrandAuthorization] = []
+    seen: set[int] = set()
+    while link is not None and link.id not in seen:
+        seen.add(link.id)
+        chain.append(link)
+        link = session.get(BrandAuthorization, link.parent_id) if link.parent_id else None
+    return list(reversed(chain))
+
+
+# --- products -----------------------------------------------------------------------------
 
 
 def get_product_or_raise(session: Session, product_id: int) -> Product:
@@ -85,6 +198,7 @@ def list_products(
     status: ProductStatus | None = None,
     category: ProductCategory | None = None,
     supplier_id: int | None = None,
+    q: str | None = None,
 ) -> tuple[list[Product], int]:
     query = select(Product)
     if status is not None:
@@ -93,9 +207,19 @@ def list_products(
         query = query.where(Product.category == category)
     if supplier_id is not None:
         query = query.where(Product.supplier_id == supplier_id)
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Product.name.like(like), Product.sku.like(like)))
     total = session.scalar(query.with_only_columns(func.count(Product.id))) or 0
     rows = session.scalars(query.order_by(Product.id).limit(limit).offset(offset))
     return list(rows), total
+
+
+def validate_gtin(value: str | None) -> str | None:
+    """The normalised GTIN, or ValidationFailed naming the ``gtin`` field."""
+    if value is None or not value.strip():
+        return None
+    return parse_gtin(value).require("gtin")
 
 
 def create_product(
@@ -106,19 +230,236 @@ def create_product(
     status: ProductStatus = ProductStatus.DRAFT,
 ) -> Product:
     if session.scalars(select(Supplier.id).where(Supplier.id == data.supplier_id)).first() is None:
-        raise ValidationFailed(f"supplier_id {data.supplier_id} does not exist")
+        raise ValidationFailed(
+            f"supplier_id {data.supplier_id} does not exist", field="supplier_id"
+        )
     if session.scalars(select(Product).where(Product.sku == data.sku)).first():
         raise Conflict(f"a product with SKU {data.sku!r} already exists")
-    product = Product(**data.model_dump(), status=status)
+    gtin = validate_gtin(data.gtin)
+    values = data.model_dump(exclude={"gtin", "conditions"})
+    if data.brand_id is not None:
+        brand = session.scalars(select(Brand).where(Brand.id == data.brand_id)).first()
+        if brand is None:
+            raise ValidationFailed(f"brand_id {data.brand_id} does not exist", field="brand_id")
+        values["brand"] = values["brand"] or brand.name
+    lo, hi = data.target_age_min_months, data.target_age_max_months
+    if lo is not None and hi is not None and hi < lo:
+        raise ValidationFailed("target_age_max_months: below target_age_min_months")
+    conditions = sorted({str(c) for c in data.conditions} - {docs.Condition.IMPORTED.value})
+    product = Product(**values, gtin=gtin, conditions=conditions, status=status)
+    if data.is_imported:
+        product.is_imported = True
     session.add(product)
     session.flush()
-    record(
-        session,
-        actor,
-        product.organisation_id,
-        product,
-        "create",
-        None,
-        {"name": product.name, "sku": product.sku, "status": product.status},
-    )
+    after = {"name": product.name, "sku": product.sku, "status": product.status, "gtin": gtin}
+    record(session, actor, product.organisation_id, product, "create", None, after)
     return product
+
+
+def add_image(
+    session: Session, *, product_id: int, stored: StoredFile, actor: object
+) -> ProductImage:
+    product = get_product_or_raise(session, product_id)
+    if not stored.content_type.startswith("image/"):
+        raise ValidationFailed("file: product images must be PNG, JPEG or WebP", field="file")
+    image = ProductImage(
+        product_id=product.id,
+        file_sha256=stored.sha256,
+        file_name=stored.name,
+        content_type=stored.content_type,
+        file_size=stored.size,
+    )
+    session.add(image)
+    session.flush()
+    record(
+        session, actor, product.organisation_id, image, "create", None, {"sha256": stored.sha256}
+    )
+    return image
+
+
+# --- prices -------------------------------------------------------------------------------
+
+
+def record_price(
+    session: Session,
+    *,
+    product_id: int,
+    price: Decimal,
+    charged_at: datetime | None = None,
+    actor: object = None,
+) -> ProductPrice:
+    """Record a price actually charged (the history behind ``lowest_price_7d``)."""
+    product = get_product_or_raise(session, product_id)
+    row = ProductPrice(product_id=product.id, price=price, charged_at=charged_at or utcnow())
+    session.add(row)
+    session.flush()
+    after = {"price": price, "charged_at": row.charged_at}
+    record(session, actor, product.organisation_id, row, "create", None, after)
+    return row
+
+
+def lowest_price_7d(
+    session: Session, product_id: int, at: datetime | None = None
+) -> Decimal | None:
+    """The lowest price charged in the 7 days before ``at``; None without price history."""
+    at = at or utcnow()
+    query = select(func.min(ProductPrice.price)).where(
+        ProductPrice.product_id == product_id,
+        ProductPrice.charged_at >= at - timedelta(days=7),
+        ProductPrice.charged_at <= at,
+    )
+    return session.scalar(query)
+
+
+# --- qualification documents --------------------------------------------------------------
+
+
+def add_document(
+    session: Session,
+    *,
+    fields: DocumentFields,
+    product_id: int | None = None,
+    supplier_id: int | None = None,
+    stored: StoredFile | None = None,
+    actor: object = None,
+    today: date | None = None,
+) -> QualificationDocument:
+    """File a document for a product (or a supplier's own licence); the number is checked."""
+    if (product_id is None) == (supplier_id is None):
+        raise ValidationFailed("give exactly one of product_id and supplier_id")
+    owner: Product | Supplier = (
+        get_product_or_raise(session, product_id)
+        if product_id is not None
+        else get_supplier_or_raise(session, supplier_id or 0)
+    )
+    number = fields.number.strip()
+    if number or fields.type not in docs.NUMBER_OPTIONAL:
+        number = fields.type.parse_number(number, today=today or today_in_china()).require("number")
+    if fields.valid_from and fields.valid_to and fields.valid_to < fields.valid_from:
+        raise ValidationFailed("valid_to: before valid_from", field="valid_to")
+    document = QualificationDocument(
+        product_id=product_id,
+        supplier_id=supplier_id,
+        type=fields.type,
+        number=number,
+        issuer=fields.issuer,
+        valid_from=fields.valid_from,
+        valid_to=fields.valid_to,
+        claims=list(fields.claims),
+    )
+    if stored is not None:
+        document.file_sha256 = stored.sha256
+        document.file_name = stored.name
+        document.content_type = stored.content_type
+        document.file_size = stored.size
+    session.add(document)
+    session.flush()
+    after = {**fields.model_dump(), "number": number, "sha256": document.file_sha256}
+    record(session, actor, owner.organisation_id, document, "create", None, after)
+    return document
+
+
+def get_document_or_raise(session: Session, document_id: int) -> QualificationDocument:
+    query = select(QualificationDocument).where(QualificationDocument.id == document_id)
+    document = session.scalars(query).first()
+    if document is None:
+        raise NotFound(f"document {document_id} does not exist")
+    return document
+
+
+def product_documents(session: Session, product: Product) -> list[QualificationDocument]:
+    """The product's documents and its supplier's own (business licence, food licence, ...)."""
+    query = select(QualificationDocument).where(
+        or_(
+            QualificationDocument.product_id == product.id,
+            (QualificationDocument.supplier_id == product.supplier_id)
+            & QualificationDocument.product_id.is_(None),
+        )
+    )
+    return list(session.scalars(query.order_by(QualificationDocument.id)))
+
+
+def product_conditions(session: Session, product: Product) -> set[str]:
+    """The requirements-matrix conditions of a product (stored ones plus derived ones)."""
+    conditions = set(product.conditions or [])
+    if product.is_imported:
+        conditions.add(docs.Condition.IMPORTED.value)
+    if product.brand_id is not None:
+        brand = session.get(Brand, product.brand_id)
+        if brand is not None and brand.owner_name.strip() != product.supplier.name.strip():
+            conditions.add(docs.Condition.NOT_BRAND_OWNER.value)
+    return conditions
+
+
+def check_product_documents(
+    session: Session, product: Product, *, today: date | None = None
+) -> docs.DocumentCheck:
+    """Run the requirements check on a product's file; a recorded authorisation chain counts
+    as a brand authorisation valid until its earliest-ending link."""
+    records = [
+        docs.DocumentRecord(d.type, d.number, d.valid_from, d.valid_to, d.issuer)
+        for d in product_documents(session, product)
+    ]
+    if product.brand_id is not None:
+        chain = authorization_chain(
+            session, brand_id=product.brand_id, supplier_id=product.supplier_id
+        )
+        if chain:
+            ends = [link.valid_to for link in chain if link.valid_to is not None]
+            start = max(link.valid_from for link in chain)
+            records.append(
+                docs.DocumentRecord(
+                    docs.DocumentType.BRAND_AUTHORIZATION, "", start, min(ends) if ends else None
+                )
+            )
+    conditions = product_conditions(session, product)
+    return docs.check_documents(product.category, conditions, records, today or today_in_china())
+
+
+# --- test reports -------------------------------------------------------------------------
+
+
+def create_test_report(
+    session: Session, *, product_id: int, data: TestReportCreate, actor: object
+) -> TestReport:
+    """File a test report; each item's verdict and the overall verdict are computed."""
+    product = get_product_or_raise(session, product_id)
+    items = [test_reports.TestItem(**item.model_dump()) for item in data.items]
+    judged = test_reports.evaluate(items, cma_number=data.cma_number, cnas_number=data.cnas_number)
+    report = TestReport(
+        product_id=product.id,
+        **data.model_dump(exclude={"items"}),
+        verdict=judged.verdict,
+        reasons=list(judged.reasons),
+    )
+    report.items = [
+        TestReportItem(
+            position=i,
+            name=j.item.name,
+            method=j.item.method,
+            limit=j.item.limit,
+            unit=j.item.unit,
+            result=j.item.result,
+            verdict=j.verdict,
+            reason=j.reason,
+            organisation_id=product.organisation_id,
+        )
+        for i, j in enumerate(judged.items, start=1)
+    ]
+    session.add(report)
+    session.flush()
+    after = {"report_number": report.report_number, "lab": report.lab, "verdict": report.verdict}
+    record(session, actor, product.organisation_id, report, "create", None, after)
+    return report
+
+
+def list_test_reports(session: Session, product_id: int) -> list[TestReport]:
+    query = select(TestReport).where(TestReport.product_id == product_id)
+    return list(session.scalars(query.order_by(TestReport.id)))
+
+
+def get_test_report_or_raise(session: Session, report_id: int) -> TestReport:
+    report = session.scalars(select(TestReport).where(TestReport.id == report_id)).first()
+    if report is None:
+        raise NotFound(f"test report {report_id} does not exist")
+    return report
