@@ -1,0 +1,123 @@
+"""Batch ingest: idempotent by segment id, ordered by seq, scanned with the product's facts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from liveqc.live_sessions.ingest.process import process_segments
+from liveqc.live_sessions.models import Alert, AlertSource, LiveSessionStatus, PriceRecord, Segment
+from liveqc.products.models import ProductPrice
+from tests.factories.live_sessions import make_live, seg, use_org
+
+
+def count(session, model, live) -> int:
+    return session.scalar(select(func.count(model.id)).where(model.live_session_id == live.id))
+
+
+def test_resent_segment_is_acknowledged_not_stored_twice(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    first = process_segments(session, live, [seg(1, "全网最低价"), seg(2, "大家好")])
+    assert [a.status for a in first] == ["stored", "stored"]
+    assert first[0].alerts and first[0].alerts[0].code in {"absolute_term", "price_fraud"}
+    again = process_segments(session, live, [seg(1, "全网最低价"), seg(2, "大家好")])
+    assert [a.status for a in again] == ["duplicate", "duplicate"]
+    assert all(not a.alerts for a in again)
+    assert count(session, Segment, live) == 2
+    assert count(session, Alert, live) == len(first[0].alerts)
+    assert again[-1].last_seq == 2 and again[-1].expected_seq == 3
+
+
+def test_gap_is_refused_and_names_the_expected_seq(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    acks = process_segments(session, live, [seg(1, "一"), seg(3, "三"), seg(2, "二")])
+    assert [a.status for a in acks] == ["stored", "gap", "gap"]
+    assert acks[1].expected_seq == 2
+    acks = process_segments(session, live, [seg(2, "二"), seg(3, "三")])
+    assert [a.status for a in acks] == ["stored", "stored"]
+    assert live.last_seq == 3 and live.last_segment_id == "s-3"
+
+
+def test_new_segment_with_a_taken_seq_is_stale(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    process_segments(session, live, [seg(1, "一")])
+    (ack,) = process_segments(session, live, [seg(1, "另一句", segment_id="other")])
+    assert ack.status == "stale" and ack.expected_seq == 2
+    assert count(session, Segment, live) == 1
+
+
+def test_first_segment_takes_a_ready_session_live_but_scheduled_is_refused(session, demo) -> None:
+    scheduled = make_live(session, demo)
+    (ack,) = process_segments(session, scheduled, [seg(1, "你好")])
+    assert ack.status == "rejected" and "ready" in ack.detail
+    ready = make_live(session, demo, ready=True)
+    process_segments(session, ready, [seg(1, "你好")])
+    assert ready.status is LiveSessionStatus.LIVE and ready.started_at is not None
+
+
+def test_comments_raise_off_platform_and_minor_alerts(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    acks = process_segments(
+        session,
+        live,
+        [
+            seg(1, "主播加个V信吧，私下转账便宜点", kind="comment"),
+            seg(2, "我才10岁，用我妈手机给主播刷了礼物", kind="comment"),
+            seg(3, "L码还有吗", kind="comment"),
+        ],
+    )
+    codes = [{a.code for a in ack.alerts} for ack in acks]
+    assert "off_platform_transaction" in codes[0]
+    assert "minor_protection" in codes[1]
+    assert codes[2] == set()
+    assert all(a.source is AlertSource.COMMENT for ack in acks for a in ack.alerts)
+    assert count(session, PriceRecord, live) == 0
+
+
+def test_prices_said_are_recorded_against_the_lineup_item(session, demo) -> None:
+    live = make_live(session, demo, categories=("cosmetics", "food"), live=True)
+    first, second = (item.id for item in live.lineup)
+    process_segments(
+        session,
+        live,
+        [
+            seg(1, "原价两百九十九，今天只要九十九", item=first),
+            seg(2, "再说一遍，到手价九十九元"),
+            seg(3, "下一款，日常价六十九", item=second),
+        ],
+    )
+    rows = session.scalars(
+        select(PriceRecord).where(PriceRecord.live_session_id == live.id).order_by(PriceRecord.id)
+    ).all()
+    said = [(r.lineup_item_id, r.amount, r.kind) for r in rows]
+    assert (first, 299.0, "original") in said and (first, 99.0, "current") in said
+    assert said.count((first, 99.0, "current")) == 2  # the item carries over to segment 2
+    assert (second, 69.0, "original") in said
+    assert live.current_lineup_item_id == second
+
+
+def test_original_price_is_judged_against_the_7_day_history(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    item = live.lineup[0]
+    use_org(session, demo)
+    session.add(
+        ProductPrice(
+            product_id=item.product_id,
+            price=Decimal("299"),
+            charged_at=live.started_at - timedelta(days=2),
+        )
+    )
+    session.flush()
+    (ok,) = process_segments(session, live, [seg(1, "原价二百九十九，今天九十九", item=item.id)])
+    assert "price_fraud" not in {a.code for a in ok.alerts}
+    (bad,) = process_segments(session, live, [seg(2, "原价三百九十九，今天九十九", item=item.id)])
+    assert "price_fraud" in {a.code for a in bad.alerts}
+
+
+def test_unknown_lineup_item_is_rejected(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    (ack,) = process_segments(session, live, [seg(1, "你好", item=987654)])
+    assert ack.status == "rejected" and "lineup_item_id" in ack.detail
+    assert live.last_seq == 0
