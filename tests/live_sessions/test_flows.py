@@ -143,6 +143,19 @@ def test_product_suspended_during_a_session_raises_an_alert(session, demo) -> No
     assert "product_suspended" in audit_actions(session, "live_alerts", alerts[0].id)
 
 
+def test_a_second_suspension_notice_raises_no_second_alert(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    product_id = live.lineup[0].product_id
+    admin = use_org(session, demo)
+    first = flows.on_product_suspended(session, product_id, actor=admin)
+    again = flows.on_product_suspended(session, product_id, actor=admin)
+    assert [a.id for a in again] == [a.id for a in first]
+    open_alerts = session.scalars(
+        select(Alert).where(Alert.live_session_id == live.id, Alert.code == flows.PRODUCT_SUSPENDED)
+    ).all()
+    assert len(open_alerts) == 1
+
+
 def test_retention_cutoff_handles_leap_days() -> None:
     leap = datetime(2028, 2, 29, tzinfo=UTC)
     assert flows.retention_cutoff(leap, 3) == datetime(2025, 2, 28, tzinfo=UTC)

@@ -253,6 +253,8 @@ def on_product_suspended(session: Session, product_id: int, *, actor: Any = None
     """Raise an alert in every session not yet ended whose lineup holds the product.
 
     Other domains call this when they suspend a product; runs in the caller's organisation.
+    Idempotent: a lineup item that already has an open suspension alert gets no second one, so
+    every caller on the suspension path may call it; the open alerts are returned either way.
     """
     rows = session.execute(
         select(LineupItem, LiveSession)
@@ -263,6 +265,18 @@ def on_product_suspended(session: Session, product_id: int, *, actor: Any = None
     name = product.name if product else str(product_id)
     alerts = []
     now = utcnow()
+    already_open = {
+        alert.lineup_item_id: alert
+        for alert in session.scalars(
+            select(Alert).where(
+                Alert.code == PRODUCT_SUSPENDED,
+                Alert.disposition == Disposition.OPEN,
+                Alert.lineup_item_id.in_([item.id for item, _ in rows]),
+            )
+        )
+    }
+    existing = [already_open[item.id] for item, _ in rows if item.id in already_open]
+    rows = [(item, live) for item, live in rows if item.id not in already_open]
     for item, live in rows:
         at_ms = None
         if live.status is S.LIVE and live.started_at is not None:
@@ -297,7 +311,7 @@ def on_product_suspended(session: Session, product_id: int, *, actor: Any = None
             alerts[0].organisation_id,
             [AlertRead.model_validate(a).model_dump(mode="json") for a in alerts],
         )
-    return alerts
+    return existing + alerts
 
 
 def retention_cutoff(now: Any, years: int) -> Any:
