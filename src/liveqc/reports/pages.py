@@ -1,0 +1,112 @@
+"""Console page ``/reports``: the Blue Book of the current organisation, with downloads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from liveqc.accounts import service as accounts
+from liveqc.api.deps import SessionDep
+from liveqc.db.types import utcnow
+from liveqc.errors import InputError
+from liveqc.reports import bluebook, collect, market, render
+from liveqc.reports.schemas import Period, ReportFormat
+from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.views import HERE as WEB_DIR
+from liveqc.web.views import SECTIONS, ConsolePrincipal, csrf_token
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(
+    env=Environment(
+        loader=ChoiceLoader(
+            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
+        ),
+        autoescape=select_autoescape(["html"]),
+    )
+)
+router = APIRouter(include_in_schema=False)
+PeriodQuery = Annotated[str | None, Query(max_length=16)]
+LangQuery = Annotated[str | None, Query(max_length=8)]
+
+
+def _period(text: str | None) -> Period:
+    return Period.parse(text or str(utcnow().year))
+
+
+@router.get("/reports/assets/bluebook.css")
+def stylesheet() -> Response:
+    """The report's stylesheet (the console's CSP refuses inline styles)."""
+    css = (HERE / "templates" / "bluebook.css").read_text(encoding="utf-8")
+    return Response(
+        css, media_type="text/css; charset=utf-8", headers={"Cache-Control": "no-cache"}
+    )
+
+
+@router.get("/reports")
+def reports_page(
+    request: Request,
+    principal: ConsolePrincipal,
+    session: SessionDep,
+    period: PeriodQuery = None,
+    lang: LangQuery = None,
+) -> HTMLResponse:
+    locale = pick_locale(request.session.get("locale"))
+    report_lang = pick_locale(lang or locale)
+    context: dict[str, Any] = {"period": period or str(utcnow().year), "report_lang": report_lang}
+    status = 200
+    try:
+        span = _period(period)
+    except InputError as exc:
+        context.update(error=exc.detail, body=None)
+        status = 422
+    else:
+        figures = collect.collect(
+            session, period=span, organisation=principal.organisation, market=market.load()
+        )
+        context["body"] = render.render_body(bluebook.build(figures, report_lang), utcnow())
+    return templates.TemplateResponse(
+        request,
+        "reports_page.html",
+        {
+            "t": translator(locale),
+            "locale": locale,
+            "locales": LOCALES,
+            "csrf": csrf_token(request),
+            "principal": principal,
+            "sections": SECTIONS,
+            "organisations": accounts.organisations_of(principal.user),
+            "active": "reports",
+            "formats": [f.value for f in ReportFormat],
+            **context,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/reports/bluebook.{fmt}")
+def download(
+    request: Request,
+    principal: ConsolePrincipal,
+    session: SessionDep,
+    fmt: ReportFormat,
+    period: PeriodQuery = None,
+    lang: LangQuery = None,
+) -> Response:
+    """The report as a download for the console's links."""
+    span = _period(period)
+    report_lang = pick_locale(lang or request.session.get("locale"))
+    body = collect.generate(
+        session,
+        period=span,
+        organisation=principal.organisation,
+        fmt=fmt,
+        lang=report_lang,
+        market=market.load(),
+        generated_at=utcnow(),
+    )
+    return collect.attachment(body, period=span, fmt=fmt, lang=report_lang)
