@@ -285,3 +285,20 @@ def test_expired_documents_send_approved_products_back_to_review(session: Sessio
     assert product in revetted and product.status is ProductStatus.DOCUMENTS_REVIEW
     last = flows.history(session, product.id)[-1]
     assert last.source == "expired_document" and "Inspection report expired" in last.reason
+
+
+def test_evidence_is_an_accepted_lot_or_a_passing_report(session: Session, demo) -> None:
+    qc = act_as(session, demo, QC)
+    by_lot, by_report = (
+        make_product(session, demo, sku="T-E1"),
+        make_product(session, demo, sku="T-E2"),
+    )
+    assert flows.evidence_missing(session, by_lot) and flows.evidence_missing(session, by_report)
+    inspected_lot(session, by_lot, qc, defects=3)  # rejected: not evidence
+    assert flows.evidence_missing(session, by_lot)
+    inspected_lot(session, by_lot, qc, defects=0)
+    assert not flows.evidence_missing(session, by_lot)
+    passing_report(session, by_report)
+    assert not flows.evidence_missing(session, by_report)
+    file_documents(session, by_report, today=TODAY)
+    assert flows.approval_gaps(session, by_report, today=TODAY) == []

@@ -4,11 +4,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveqc.db import tenancy
+from liveqc.demo.credit_codes import credit_code
 from liveqc.errors import Conflict, NotFound, ValidationFailed
-from liveqc.products import service
+from liveqc.events.models import AuditEvent
+from liveqc.products import files, service
 from liveqc.products.documents import DocumentType
 from liveqc.products.models import ProductCategory, ProductStatus
 from liveqc.products.schemas import (
@@ -16,7 +19,9 @@ from liveqc.products.schemas import (
     BrandCreate,
     DocumentFields,
     ProductCreate,
+    ProductUpdate,
     SupplierCreate,
+    SupplierUpdate,
 )
 from tests.factories.products import make_product
 
@@ -177,3 +182,152 @@ def test_gtin_is_checked_and_normalised(session: Session, demo) -> None:
     assert product.gtin == "6901234567892"
     with pytest.raises(ValidationFailed, match="gtin"):
         make_product(session, demo, sku="T-G2", gtin="6901234567893")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def audit_of(session: Session, row, action: str = "update") -> list[AuditEvent]:
+    query = select(AuditEvent).where(
+        AuditEvent.object_type == row.__tablename__,
+        AuditEvent.object_id == str(row.id),
+        AuditEvent.action == action,
+    )
+    return list(session.scalars(query.order_by(AuditEvent.id)))
+
+
+def test_update_product_changes_the_given_fields_and_audits_before_after(
+    session: Session, demo
+) -> None:
+    product = make_product(session, demo, sku="T-U1", list_price=Decimal("59.00"))
+    data = ProductUpdate(
+        name="竹纤维毛巾（加厚）",
+        specification="2条装",
+        shelf_life_days=720,
+        list_price=Decimal("49.90"),
+        gtin=" 690 1234 567892 ",
+    )
+    updated = service.update_product(session, product_id=product.id, data=data, actor=None)
+    assert (updated.name, updated.specification, updated.gtin) == (
+        "竹纤维毛巾（加厚）",
+        "2条装",
+        "6901234567892",
+    )
+    assert updated.list_price == Decimal("49.90") and updated.brand == ""  # untouched
+    (event,) = audit_of(session, product)
+    assert event.before["list_price"] in ("59.00", "59", 59, 59.0)
+    assert event.before["name"] == "测试商品" and event.after["name"] == "竹纤维毛巾（加厚）"
+    assert set(event.after) == {"name", "specification", "shelf_life_days", "list_price", "gtin"}
+    # the same values again change nothing and add no audit entry
+    service.update_product(session, product_id=product.id, data=data, actor=None)
+    assert len(audit_of(session, product)) == 1
+    cleared = service.update_product(
+        session, product_id=product.id, data=ProductUpdate(gtin=None), actor=None
+    )
+    assert cleared.gtin is None
+
+
+def test_update_product_rejects_a_bad_gtin_naming_the_field(session: Session, demo) -> None:
+    product = make_product(session, demo, sku="T-U2")
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_product(
+            session, product_id=product.id, data=ProductUpdate(gtin="6901234567893"), actor=None
+        )
+    assert caught.value.extra.get("field") == "gtin"
+    assert audit_of(session, product) == []
+
+
+def test_category_and_conditions_change_only_in_draft_or_documents_review(
+    session: Session, demo
+) -> None:
+    product = make_product(session, demo, sku="T-U3", category="cosmetics")
+    change = ProductUpdate(category="food", conditions=["organic_claim"], is_imported=True)
+    service.update_product(session, product_id=product.id, data=change, actor=None)
+    assert product.category is ProductCategory.FOOD and product.is_imported
+    assert product.conditions == ["organic_claim"]
+    product.status = ProductStatus.DOCUMENTS_REVIEW
+    service.update_product(
+        session, product_id=product.id, data=ProductUpdate(conditions=[]), actor=None
+    )
+    assert product.conditions == []
+    for status in (ProductStatus.SUBMITTED, ProductStatus.APPROVED, ProductStatus.SAMPLE_TESTING):
+        product.status = status
+        for field, value in (("category", "toy"), ("conditions", ["imported", "perm"])):
+            with pytest.raises(Conflict) as caught:
+                service.update_product(
+                    session,
+                    product_id=product.id,
+                    data=ProductUpdate.model_validate({field: value}),
+                    actor=None,
+                )
+            assert caught.value.detail.startswith(f"{field}:")
+        with pytest.raises(Conflict, match="is_imported"):
+            service.update_product(
+                session, product_id=product.id, data=ProductUpdate(is_imported=False), actor=None
+            )
+        # unchanged values and free fields are still accepted
+        same = ProductUpdate(category="food", is_imported=True, conditions=[], name=status.value)
+        assert service.update_product(session, product_id=product.id, data=same, actor=None)
+        assert product.name == status.value and product.category is ProductCategory.FOOD
+
+
+def test_update_product_of_another_organisation_is_not_found(session: Session, demo) -> None:
+    theirs = demo.products["QH-001"].id
+    as_org(session, demo, "星河直播")
+    with pytest.raises(NotFound):
+        service.update_product(
+            session, product_id=theirs, data=ProductUpdate(name="篡改"), actor=None
+        )
+
+
+def test_update_supplier_validates_a_changed_credit_code_and_audits(session: Session, demo) -> None:
+    as_org(session, demo, "星河直播")
+    supplier = service.get_supplier_or_raise(session, demo.suppliers[("星河直播", "meiyan")].id)
+    other = demo.suppliers[("星河直播", "hefeng")]
+    code = supplier.credit_code
+    bad = code[:17] + ("0" if code[17] != "0" else "1")  # wrong check character
+    with pytest.raises(ValidationFailed) as caught:
+        service.update_supplier(
+            session, supplier_id=supplier.id, data=SupplierUpdate(credit_code=bad), actor=None
+        )
+    assert caught.value.extra.get("field") == "credit_code"
+    with pytest.raises(Conflict, match="credit_code"):
+        service.update_supplier(
+            session,
+            supplier_id=supplier.id,
+            data=SupplierUpdate(credit_code=other.credit_code.lower()),
+            actor=None,
+        )
+    new_code = credit_code("330106", "MA2J4L9Q")
+    data = SupplierUpdate(
+        name="美妍（杭州）化妆品有限公司",
+        contact_name="周敏",
+        region="浙江省杭州市",
+        credit_code=new_code,
+    )
+    old_name = supplier.name
+    service.update_supplier(session, supplier_id=supplier.id, data=data, actor=None)
+    assert supplier.credit_code == new_code and supplier.contact_name == "周敏"
+    (event,) = audit_of(session, supplier)
+    assert event.before["name"] == old_name and event.after["credit_code"] == new_code
+
+
+def test_images_are_listed_per_product_and_found_only_under_their_product(
+    session: Session, demo, tmp_path
+) -> None:
+    first = make_product(session, demo, sku="T-I1")
+    second = make_product(session, demo, sku="T-I2")
+    stored = files.store(tmp_path, PNG, "front.png")
+    image = service.add_image(session, product_id=first.id, stored=stored, actor=None)
+    assert [i.id for i in service.list_images(session, first.id)] == [image.id]
+    assert service.list_images(session, second.id) == []
+    assert service.get_image_or_raise(session, product_id=first.id, image_id=image.id) is image
+    with pytest.raises(NotFound):
+        service.get_image_or_raise(session, product_id=second.id, image_id=image.id)
+
+
+def test_user_labels_prefer_the_display_name(session: Session, demo) -> None:
+    qc = demo.users["qc@xinghe.example"]
+    labels = service.user_labels(session, [qc.id, None])
+    assert labels == {qc.id: "林晓雯"}
+    assert service.user_labels(session, []) == {}

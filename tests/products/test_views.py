@@ -229,6 +229,11 @@ def test_document_check_lists_gaps(client: TestClient, login) -> None:
     assert body["category"] == "food"
     missing = {m["requirement"] for m in body["missing"]}
     assert "food_production_license" in missing and body["ok"] is False
+    xh004 = product_id(client, headers, "XH-004")
+    body = client.get(f"/api/v1/products/{xh004}/document-check", headers=headers).json()
+    assert [i["code"] for i in body["expired"]] == ["expired"]
+    assert [i["code"] for i in body["expiring"]] == ["expiring"]
+    assert "expired on" in body["expired"][0]["reason"]  # the API keeps the English reason
 
 
 def test_vetting_through_the_api_with_four_eyes(client: TestClient, login) -> None:
@@ -369,3 +374,125 @@ def test_openapi_documents_the_product_endpoints(client: TestClient) -> None:
         "/api/v1/inspection-lots/{lot_id}/results",
     ):
         assert path in paths, path
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_patch_product_updates_audits_and_validates(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")  # a draft
+    body = {
+        "name": "低糖全麦吐司（新配方）",
+        "list_price": "12.80",
+        "gtin": "6901234567892",
+        "shelf_life_days": 7,
+        "category": "agriculture",
+        "conditions": ["organic_claim"],
+    }
+    response = client.patch(f"/api/v1/products/{pid}", headers=headers, json=body)
+    assert response.status_code == 200, response.text
+    product = response.json()
+    assert product["name"] == body["name"] and product["list_price"] == "12.80"
+    assert product["category"] == "agriculture" and product["conditions"] == ["organic_claim"]
+    event = client.get("/api/v1/audit-events", headers=headers).json()["items"][0]
+    assert (event["object_type"], event["object_id"], event["action"]) == (
+        "products",
+        str(pid),
+        "update",
+    )
+    assert event["before"]["name"] == "低糖全麦吐司" and event["after"]["name"] == body["name"]
+    assert event["before"]["category"] == "food" and event["after"]["category"] == "agriculture"
+    bad = client.patch(f"/api/v1/products/{pid}", headers=headers, json={"gtin": "6901234567893"})
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("gtin")
+    for wrong in ({"name": None}, {"sku": "X"}, {"list_price": "1.234"}, {"status": "approved"}):
+        refused = client.patch(f"/api/v1/products/{pid}", headers=headers, json=wrong)
+        assert refused.status_code == 422, wrong
+    assert client.get(f"/api/v1/products/{pid}", headers=headers).json()["status"] == "draft"
+
+
+def test_patch_category_of_an_approved_product_is_a_409_naming_the_field(
+    client: TestClient, login
+) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-001")  # approved
+    for body, field in (
+        ({"category": "food"}, "category"),
+        ({"conditions": ["perm"]}, "conditions"),
+    ):
+        response = client.patch(f"/api/v1/products/{pid}", headers=headers, json=body)
+        assert response.status_code == 409
+        assert response.json()["detail"].startswith(f"{field}:")
+        assert "approved" in response.json()["detail"]
+    allowed = client.patch(f"/api/v1/products/{pid}", headers=headers, json={"brand": "美妍Pro"})
+    assert allowed.status_code == 200 and allowed.json()["category"] == "cosmetics"
+
+
+def test_patch_is_404_for_another_agency_and_403_for_readers(client: TestClient, login) -> None:
+    xinghe, qinghe = login("qc@xinghe.example"), login("qc@qinghe.example")
+    theirs = product_id(client, qinghe, "QH-001")
+    response = client.patch(f"/api/v1/products/{theirs}", headers=xinghe, json={"name": "篡改"})
+    assert response.status_code == 404
+    supplier = min(ids(client, qinghe, "/api/v1/suppliers"))
+    response = client.patch(f"/api/v1/suppliers/{supplier}", headers=xinghe, json={"name": "篡改"})
+    assert response.status_code == 404
+    assert client.get(f"/api/v1/products/{theirs}", headers=qinghe).json()["name"] != "篡改"
+    mine = product_id(client, xinghe, "XH-006")
+    reader = login("aftersales@xinghe.example")
+    response = client.patch(f"/api/v1/products/{mine}", headers=reader, json={"name": "x"})
+    assert response.status_code == 403
+
+
+def test_patch_supplier_checks_a_changed_credit_code(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    first, second = sorted(ids(client, headers, "/api/v1/suppliers"))[:2]
+    other_code = client.get(f"/api/v1/suppliers/{second}", headers=headers).json()["credit_code"]
+    path = f"/api/v1/suppliers/{first}"
+    bad = client.patch(path, headers=headers, json={"credit_code": "91330108MA2H7K3Q0A"})
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("credit_code")
+    taken = client.patch(path, headers=headers, json={"credit_code": other_code})
+    assert taken.status_code == 409 and "credit_code" in taken.json()["detail"]
+    body = {
+        "name": "美妍生物科技（杭州）有限公司",
+        "contact_name": "周敏",
+        "region": "浙江省杭州市",
+    }
+    response = client.patch(path, headers=headers, json=body)
+    assert response.status_code == 200 and response.json()["contact_name"] == "周敏"
+    event = client.get("/api/v1/audit-events", headers=headers).json()["items"][0]
+    assert (event["object_type"], event["object_id"]) == ("suppliers", str(first))
+    assert event["after"] == body and set(event["before"]) == set(body)
+
+
+def test_images_are_listed_and_served_only_as_attachments(client: TestClient, login) -> None:
+    headers = login("qc@xinghe.example")
+    pid = product_id(client, headers, "XH-006")
+    assert client.get(f"/api/v1/products/{pid}/images", headers=headers).json() == {
+        "items": [],
+        "total": 0,
+    }
+    created = client.post(
+        f"/api/v1/products/{pid}/images",
+        headers=headers,
+        files={"file": ("正面.png", PNG, "text/html")},  # the client's type is not trusted
+    )
+    assert created.status_code == 201, created.text
+    image_id = created.json()["id"]
+    listing = client.get(f"/api/v1/products/{pid}/images", headers=headers).json()
+    assert listing["total"] == 1 and listing["items"][0]["content_type"] == "image/png"
+    assert listing["items"][0]["file_size"] == len(PNG)
+    response = client.get(f"/api/v1/products/{pid}/images/{image_id}", headers=headers)
+    assert response.status_code == 200 and response.content == PNG
+    assert response.headers["content-disposition"].startswith("attachment;")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-type"] == "image/png"
+    other = product_id(client, headers, "XH-001")
+    assert (
+        client.get(f"/api/v1/products/{other}/images/{image_id}", headers=headers).status_code
+        == 404
+    )
+    qinghe = login("qc@qinghe.example")
+    assert client.get(f"/api/v1/products/{pid}/images", headers=qinghe).status_code == 404
+    assert (
+        client.get(f"/api/v1/products/{pid}/images/{image_id}", headers=qinghe).status_code == 404
+    )

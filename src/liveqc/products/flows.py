@@ -160,6 +160,13 @@ def approval_gaps(session: Session, product: Product, *, today: date | None = No
     gaps += [f"missing {m.requirement}: {m.reason}" for m in check.missing]
     gaps += [i.reason for i in (*check.expired, *check.invalid) if not i.superseded]
     gaps += [f"blocked: {b.reason}" for b in check.blocked]
+    if evidence_missing(session, product):
+        gaps.append("no accepted sample inspection and no passing test report")
+    return gaps
+
+
+def evidence_missing(session: Session, product: Product) -> bool:
+    """True when neither an accepted sample inspection nor a passing test report is on file."""
     lot_ok = session.scalars(
         select(InspectionLot.id).where(
             InspectionLot.product_id == product.id,
@@ -171,9 +178,7 @@ def approval_gaps(session: Session, product: Product, *, today: date | None = No
             TestReport.product_id == product.id, TestReport.verdict == Verdict.PASS
         )
     ).first()
-    if lot_ok is None and report_ok is None:
-        gaps.append("no accepted sample inspection and no passing test report")
-    return gaps
+    return lot_ok is None and report_ok is None
 
 
 def transition(

@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep, SettingsDep
 from liveqc.errors import LiveQCError, PermissionDenied
-from liveqc.products import files, flows, importing, service
+from liveqc.products import explain, files, flows, importing, service
 from liveqc.products.aql import DefectClass
 from liveqc.products.documents import Condition, DocumentType
 from liveqc.products.models import ProductCategory, ProductStatus
@@ -29,11 +29,12 @@ from liveqc.products.schemas import (
     LotCreate,
     LotResults,
     ProductCreate,
+    ProductUpdate,
     SupplierCreate,
     TestItemIn,
     TestReportCreate,
 )
-from liveqc.products.views import check_to_dict
+from liveqc.web.i18n import pick_locale, translator
 from liveqc.web.views import ConsolePrincipal, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -216,26 +217,62 @@ def product_detail(
     request: Request, product_id: IdPath, principal: ConsolePrincipal, session: SessionDep
 ) -> HTMLResponse:
     product = service.get_product_or_raise(session, product_id)
-    check = service.check_product_documents(session, product)
+    locale = pick_locale(request.session.get("locale"))
+    t = translator(locale)
+    check = explain.explain_check(service.check_product_documents(session, product), t, locale)
+    history = flows.history(session, product.id)
+    gaps: list[str] = []
+    if product.status is ProductStatus.SAMPLE_TESTING:
+        missing = flows.evidence_missing(session, product)
+        gaps = explain.approval_gaps(check, evidence_missing=missing, t=t)
     return _page(
         request,
         "detail.html",
         principal,
         product=product,
         documents=service.product_documents(session, product),
-        check=check_to_dict(check),
+        check=check,
         reports=service.list_test_reports(session, product.id),
         lots=flows.list_lots(session, product.id),
         switching=flows.switching_states(session, product.id),
-        history=flows.history(session, product.id),
+        history=history,
+        actors=service.user_labels(session, (e.actor_user_id for e in history)),
         actions=flows.allowed_actions(product, principal),
-        gaps=flows.approval_gaps(session, product)
-        if product.status is ProductStatus.SAMPLE_TESTING
-        else [],
-        facts=flows.product_facts(session, product.id),
+        gaps=gaps,
+        facts=explain.explain_facts(flows.product_facts(session, product.id), t),
+        images=service.list_images(session, product.id),
         document_types=list(DocumentType),
         defect_classes=list(DefectClass),
+        categories=list(ProductCategory),
+        conditions=[c for c in Condition if c is not Condition.IMPORTED],
+        requirements_editable=product.status in service.REQUIREMENTS_EDITABLE,
     )
+
+
+#: Edit-form fields sent as text; an empty optional field clears the value.
+_EDIT_TEXT = ("name", "brand", "specification")
+_EDIT_OPTIONAL = ("gtin", "shelf_life_days", "list_price")
+
+
+@router.post("/products/{product_id}/edit")
+async def edit_product(
+    request: Request, product_id: IdPath, principal: ConsolePrincipal, session: SessionDep
+) -> Response:
+    form = await request.form()
+    _guard(request, str(form.get("csrf", "")))
+
+    def action() -> None:
+        values: dict[str, Any] = {k: str(form[k]).strip() for k in _EDIT_TEXT if k in form}
+        values |= {k: str(form[k]).strip() or None for k in _EDIT_OPTIONAL if k in form}
+        if "category" in form:
+            values["category"] = str(form["category"])
+        if form.get("edit_conditions") == "1":
+            values["conditions"] = [str(c) for c in form.getlist("conditions")]
+            values["is_imported"] = form.get("is_imported") == "on"
+        data = ProductUpdate.model_validate(values)
+        service.update_product(session, product_id=product_id, data=data, actor=principal.user)
+
+    return _attempt(request, session, f"/products/{product_id}", action)
 
 
 @router.post("/products/{product_id}/documents")

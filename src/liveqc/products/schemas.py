@@ -33,6 +33,25 @@ class SupplierCreate(BaseModel):
     licence_valid_to: date | None = Field(default=None, description="None: 长期 (no end)")
 
 
+class SupplierUpdate(BaseModel):
+    """Fields a supplier's record may change; absent fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainText | None = Field(default=None, min_length=1, max_length=200)
+    credit_code: PlainText | None = Field(default=None, min_length=18, max_length=18)
+    contact_name: PlainText | None = Field(default=None, max_length=100)
+    contact_phone: PlainText | None = Field(default=None, max_length=32)
+    region: PlainText | None = Field(default=None, max_length=200)
+
+    @field_validator("name", "credit_code", "contact_name", "contact_phone", "region")
+    @classmethod
+    def _not_null(cls, value: str | None) -> str:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
 class SupplierRead(_Read):
     id: int
     organisation_id: int
@@ -124,6 +143,59 @@ class ProductCreate(BaseModel):
         if value is not None and value != value.quantize(Decimal("0.01")):
             raise ValueError("at most two decimal places")
         return value
+
+
+class ProductUpdate(BaseModel):
+    """Fields a product may change; absent fields stay as they are, null clears optional ones.
+
+    ``category``, ``conditions`` and ``is_imported`` decide which documents are required, so
+    the service accepts them only while the product is a draft or back in documents review.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainText | None = Field(default=None, min_length=1, max_length=200)
+    brand: PlainText | None = Field(default=None, max_length=100)
+    specification: PlainText | None = Field(default=None, max_length=200)
+    description: PlainText | None = Field(default=None, max_length=5000)
+    gtin: PlainText | None = Field(default=None, max_length=32, description="GS1 GTIN-8/12/13/14")
+    shelf_life_days: int | None = Field(default=None, ge=1, le=36500)
+    list_price: Decimal | None = Field(default=None, ge=0, le=Decimal("9999999999.99"))
+    stock_remaining: int | None = Field(default=None, ge=0, le=_MAX_ID)
+    category: ProductCategory | None = None
+    conditions: list[Condition] | None = Field(default=None, max_length=20)
+    is_imported: bool | None = None
+
+    @field_validator("list_price")
+    @classmethod
+    def _cents(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise ValueError("at most two decimal places")
+        return value
+
+    @field_validator(
+        "name", "brand", "specification", "description", "category", "conditions", "is_imported"
+    )
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null")
+        return value
+
+
+class ProductImageRead(_Read):
+    id: int
+    product_id: int
+    file_name: str
+    content_type: str
+    file_size: int
+    file_sha256: str
+    created_at: datetime
+
+
+class ProductImagePage(BaseModel):
+    items: list[ProductImageRead]
+    total: int
 
 
 class ProductRead(_Read):

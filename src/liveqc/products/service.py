@@ -6,12 +6,15 @@ nothing here filters by organisation, and a row of another organisation is simpl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from liveqc.accounts.models import User
 from liveqc.db.types import utcnow
 from liveqc.errors import Conflict, NotFound, ValidationFailed
 from liveqc.events.service import record
@@ -36,7 +39,9 @@ from liveqc.products.schemas import (
     BrandCreate,
     DocumentFields,
     ProductCreate,
+    ProductUpdate,
     SupplierCreate,
+    SupplierUpdate,
     TestReportCreate,
 )
 from liveqc.products.validators import parse_gtin
@@ -105,6 +110,39 @@ def create_supplier(session: Session, *, data: SupplierCreate, actor: object) ->
     after = {"name": supplier.name, "credit_code": code, "licence_valid_to": data.licence_valid_to}
     record(session, actor, supplier.organisation_id, supplier, "create", None, after)
     return supplier
+
+
+def update_supplier(
+    session: Session, *, supplier_id: int, data: SupplierUpdate, actor: object
+) -> Supplier:
+    """Change a supplier's name, contact or region; a new credit code is checked and unique."""
+    supplier = get_supplier_or_raise(session, supplier_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "credit_code" in changes:
+        code = changes["credit_code"].strip().upper()
+        if not is_valid_credit_code(code):
+            raise ValidationFailed(
+                f"credit_code {code!r} is not a valid unified social credit code",
+                field="credit_code",
+            )
+        other = find_supplier(session, code)
+        if other is not None and other.id != supplier.id:
+            raise Conflict(f"credit_code: a supplier with credit code {code} already exists")
+        changes["credit_code"] = code
+    return _apply(session, supplier, changes, actor)
+
+
+def _apply(session: Session, row: Supplier | Product, changes: dict, actor: object) -> Any:
+    """Set the changed fields and audit them with before/after; unchanged rows are not audited."""
+    before = {k: getattr(row, k) for k, v in changes.items() if getattr(row, k) != v}
+    if not before:
+        return row
+    after = {k: changes[k] for k in before}
+    for key, value in after.items():
+        setattr(row, key, value)
+    session.flush()
+    record(session, actor, row.organisation_id, row, "update", before, after)
+    return row
 
 
 # --- brands and the authorisation chain ---------------------------------------------------
@@ -254,6 +292,70 @@ def create_product(
     after = {"name": product.name, "sku": product.sku, "status": product.status, "gtin": gtin}
     record(session, actor, product.organisation_id, product, "create", None, after)
     return product
+
+
+#: Statuses in which the fields that decide the required documents may still change.
+REQUIREMENTS_EDITABLE = frozenset({ProductStatus.DRAFT, ProductStatus.DOCUMENTS_REVIEW})
+_REQUIREMENT_FIELDS = ("category", "conditions", "is_imported")
+
+
+def update_product(
+    session: Session, *, product_id: int, data: ProductUpdate, actor: object
+) -> Product:
+    """Change a product's descriptive and price data.
+
+    Category and conditions decide the documents a product needs, so they change only while
+    the product is a draft or in documents review; otherwise Conflict names the field.
+    """
+    product = get_product_or_raise(session, product_id)
+    changes = data.model_dump(exclude_unset=True)
+    if "gtin" in changes:
+        changes["gtin"] = validate_gtin(changes["gtin"])
+    if "conditions" in changes:
+        changes["conditions"] = sorted(
+            {str(c) for c in changes["conditions"]} - {docs.Condition.IMPORTED.value}
+        )
+    if product.status not in REQUIREMENTS_EDITABLE:
+        for name in _REQUIREMENT_FIELDS:
+            current = getattr(product, name)
+            if name == "conditions":
+                current = sorted(current or [])
+            if name in changes and changes[name] != current:
+                raise Conflict(
+                    f"{name}: can change only while the product is a draft or in documents "
+                    f"review (it is {product.status.value})",
+                    field=name,
+                )
+    if "conditions" in changes and changes["conditions"] == sorted(product.conditions or []):
+        del changes["conditions"]
+    return _apply(session, product, changes, actor)
+
+
+def list_images(session: Session, product_id: int) -> list[ProductImage]:
+    get_product_or_raise(session, product_id)
+    query = select(ProductImage).where(ProductImage.product_id == product_id)
+    return list(session.scalars(query.order_by(ProductImage.id)))
+
+
+def get_image_or_raise(session: Session, *, product_id: int, image_id: int) -> ProductImage:
+    query = select(ProductImage).where(
+        ProductImage.id == image_id, ProductImage.product_id == product_id
+    )
+    image = session.scalars(query).first()
+    if image is None:
+        raise NotFound(f"image {image_id} of product {product_id} does not exist")
+    return image
+
+
+def user_labels(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """Each user's display name (or e-mail when unnamed), for histories shown to people."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(User.id, User.display_name, User.email).where(User.id.in_(wanted))
+    )
+    return {uid: (name or email) for uid, name, email in rows}
 
 
 def add_image(

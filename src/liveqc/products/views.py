@@ -20,7 +20,7 @@ from liveqc.api.deps import (
     require_roles,
 )
 from liveqc.errors import NotFound
-from liveqc.products import files, flows, importing, service
+from liveqc.products import explain, files, flows, importing, service
 from liveqc.products.models import ProductCategory, ProductStatus
 from liveqc.products.schemas import (
     AuthorizationCreate,
@@ -39,11 +39,15 @@ from liveqc.products.schemas import (
     LotResults,
     PriceCreate,
     ProductCreate,
+    ProductImagePage,
+    ProductImageRead,
     ProductPage,
     ProductRead,
+    ProductUpdate,
     SupplierCreate,
     SupplierPage,
     SupplierRead,
+    SupplierUpdate,
     TestReportCreate,
     TestReportPage,
     TestReportRead,
@@ -80,8 +84,9 @@ def _attachment(data: bytes, name: str, content_type: str) -> Response:
 def check_to_dict(check: Any) -> dict[str, Any]:
     """The document check as plain data (for the API and the console)."""
 
-    def issue(i: Any) -> dict[str, Any]:
+    def issue(kind: str, i: Any) -> dict[str, Any]:
         return {
+            "code": explain.issue_code(kind, i),
             "type": i.type.value,
             "number": i.number,
             "reason": i.reason,
@@ -104,9 +109,9 @@ def check_to_dict(check: Any) -> dict[str, Any]:
             }
             for m in check.missing
         ],
-        "expired": [issue(i) for i in check.expired],
-        "expiring": [issue(i) for i in check.expiring],
-        "invalid": [issue(i) for i in check.invalid],
+        "expired": [issue("expired", i) for i in check.expired],
+        "expiring": [issue("expiring", i) for i in check.expiring],
+        "invalid": [issue("invalid", i) for i in check.invalid],
         "blocked": [{"rule": b.rule, "reason": b.reason, "basis": b.basis} for b in check.blocked],
     }
 
@@ -135,6 +140,17 @@ def create_supplier(body: SupplierCreate, principal: Editor, session: SessionDep
 @router.get("/suppliers/{supplier_id}", response_model=SupplierRead)
 def get_supplier(supplier_id: IdPath, _: CurrentPrincipal, session: SessionDep) -> SupplierRead:
     return SupplierRead.model_validate(service.get_supplier_or_raise(session, supplier_id))
+
+
+@router.patch("/suppliers/{supplier_id}", response_model=SupplierRead)
+def update_supplier(
+    supplier_id: IdPath, body: SupplierUpdate, principal: Editor, session: SessionDep
+) -> SupplierRead:
+    """Change name, contact or region; a changed credit code is validated (audited)."""
+    supplier = service.update_supplier(
+        session, supplier_id=supplier_id, data=body, actor=principal.user
+    )
+    return SupplierRead.model_validate(supplier)
 
 
 @router.post(
@@ -269,6 +285,18 @@ def get_product(product_id: IdPath, _: CurrentPrincipal, session: SessionDep) ->
     return ProductRead.model_validate(service.get_product_or_raise(session, product_id))
 
 
+@router.patch("/products/{product_id}", response_model=ProductRead)
+def update_product(
+    product_id: IdPath, body: ProductUpdate, principal: Editor, session: SessionDep
+) -> ProductRead:
+    """Change the given fields (audited); category and conditions only in draft or documents
+    review, otherwise 409 naming the field."""
+    product = service.update_product(
+        session, product_id=product_id, data=body, actor=principal.user
+    )
+    return ProductRead.model_validate(product)
+
+
 @router.post("/products/{product_id}/prices", status_code=status.HTTP_201_CREATED)
 def record_price(
     product_id: IdPath, body: PriceCreate, principal: Editor, session: SessionDep
@@ -295,6 +323,27 @@ def add_image(
     stored = files.store(settings.upload_dir, data, file.filename or "")
     image = service.add_image(session, product_id=product_id, stored=stored, actor=principal.user)
     return {"id": image.id, "sha256": image.file_sha256, "content_type": image.content_type}
+
+
+@router.get("/products/{product_id}/images", response_model=ProductImagePage)
+def list_images(product_id: IdPath, _: CurrentPrincipal, session: SessionDep) -> ProductImagePage:
+    rows = service.list_images(session, product_id)
+    items = [ProductImageRead.model_validate(r) for r in rows]
+    return ProductImagePage(items=items, total=len(items))
+
+
+@router.get("/products/{product_id}/images/{image_id}", response_model=None)
+def download_image(
+    product_id: IdPath,
+    image_id: IdPath,
+    _: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """The stored image, always as an attachment with its sniffed type."""
+    image = service.get_image_or_raise(session, product_id=product_id, image_id=image_id)
+    data = files.read(settings.upload_dir, image.file_sha256)
+    return _attachment(data, image.file_name, image.content_type)
 
 
 # --- documents ----------------------------------------------------------------------------
