@@ -6,6 +6,7 @@ root app, so this module never changes when a domain grows a command.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -49,24 +50,23 @@ class LiveQCGroup(TyperGroup):
             raise typer.Exit(exit_code_for(exc)) from None
 
 
-def _domain_cli_modules() -> list[Any]:
-    from liveqc.accounts import cli as accounts_cli
-    from liveqc.cli import system
-    from liveqc.complaints import cli as complaints_cli
-    from liveqc.compliance import cli as compliance_cli
-    from liveqc.events import cli as events_cli
-    from liveqc.live_sessions import cli as live_sessions_cli
-    from liveqc.products import cli as products_cli
+#: Modules whose ``register(root)`` adds commands, in the order they appear in ``--help``.
+CLI_MODULES = (
+    "liveqc.cli.system",
+    "liveqc.accounts.cli",
+    "liveqc.events.cli",
+    "liveqc.compliance.cli",
+    "liveqc.archive.cli",
+    "liveqc.products.cli",
+    "liveqc.live_sessions.cli",
+    "liveqc.complaints.cli",
+    "liveqc.spot_checks.cli",
+    "liveqc.reports.cli",
+)
 
-    return [
-        system,
-        accounts_cli,
-        events_cli,
-        compliance_cli,
-        products_cli,
-        live_sessions_cli,
-        complaints_cli,
-    ]
+
+def _domain_cli_modules() -> list[Any]:
+    return [importlib.import_module(name) for name in CLI_MODULES]
 
 
 def build_app() -> typer.Typer:
