@@ -47,7 +47,8 @@ def serve(
             for email, _, org, roles in USERS:
                 typer.echo(f"  {email:<30} {org} ({', '.join(r.value for r in roles)})")
     app = create_app(settings, session_factory=factory)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    # liveqc logs every request itself, with its request id; uvicorn's access log would repeat it.
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
 
 
 @db_app.command("upgrade")
