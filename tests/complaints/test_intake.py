@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -90,3 +92,29 @@ def test_a_live_room_complaint_without_a_product_goes_to_the_named_agency(
         intake.file_public(
             session, data=complaint_data(organisation_id=world.regulator.id), now=TUESDAY
         )
+
+
+def test_public_filing_names_a_live_session_of_the_same_agency_only(session: Session) -> None:
+    world = build_world(session)
+    tenancy.set_organisation(session, None)
+    complaint = file(session, world, live_session_id=world.live.id, batch=" 20260601A ")
+    assert complaint.live_session_id == world.live.id and complaint.batch == "20260601A"
+    data = complaint_data(product_id=world.toy.id, live_session_id=world.other_live.id)
+    with pytest.raises(ValidationFailed, match="live_session_id"):
+        intake.file_public(session, data=data, now=TUESDAY)
+    missing = complaint_data(organisation_id=world.agency.id, live_session_id=2_000_000_000)
+    with pytest.raises(ValidationFailed, match="live_session_id"):
+        intake.file_public(session, data=missing, now=TUESDAY)
+
+
+def test_public_session_search_shows_only_room_title_and_date(session: Session) -> None:
+    world = build_world(session)
+    tenancy.set_organisation(session, None)
+    by_agency = intake.search_public_sessions(session, agency_ids=[world.agency.id])
+    assert [row["id"] for row in by_agency] == [world.live.id]
+    assert set(by_agency[0]) == {"id", "room", "title", "date", "agency_id", "agency_name"}
+    assert by_agency[0]["date"] == (TUESDAY - dt.timedelta(days=3)).date()
+    by_text = intake.search_public_sessions(session, q=world.other_live.room)
+    assert [row["id"] for row in by_text] == [world.other_live.id]
+    assert intake.search_public_sessions(session, q="") == []
+    assert intake.search_public_sessions(session, q="%_") == []

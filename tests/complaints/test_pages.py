@@ -115,3 +115,33 @@ def test_consumer_disputes_a_rejection_on_the_status_page(
     assert "reason" in early.text
     done = client.post(f"{location}/dispute", data={"csrf": token, "reason": "签收第三天就申请了"})
     assert done.status_code == 200 and "调查中" in done.text
+
+
+def test_form_offers_sessions_and_batch_and_detail_shows_claims(client: TestClient, world) -> None:
+    form = client.get(f"/complaints/file?q={world.toy.name}")
+    assert f'name="live_session_id" value="{world.live.id}"' in form.text
+    assert world.live.title in form.text and world.other_live.title not in form.text
+    assert 'name="batch"' in form.text
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+    response = client.post(
+        "/complaints/file",
+        data={
+            "csrf": token,
+            "product_id": str(world.toy.id),
+            "live_session_id": str(world.live.id),
+            "batch": "LOT-7788",
+            "contact_phone": "13812345678",
+            "order_number": "DY2",
+            "description": "收到的东西质量很差，主播说是全网第一，用了两天就坏了",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    sign_in(client, world.after_sales.user.email)
+    queue = client.get("/complaints")
+    complaint_id = re.search(r'href="/complaints/(\d+)"', queue.text).group(1)  # type: ignore[union-attr]
+    detail = client.get(f"/complaints/{complaint_id}").text
+    assert "LOT-7788" in detail and "全网第一" in detail and "absolute_term" in detail
+    assert f'href="/live-sessions/{world.live.id}"' in detail
+    signals = client.get("/complaints/signals").text
+    assert "LOT-7788" in signals

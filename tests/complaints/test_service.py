@@ -124,3 +124,24 @@ def test_staff_cannot_link_another_agencys_product(session: Session) -> None:
     data = complaint_data(product_id=world.other_product.id)
     with pytest.raises(ValidationFailed, match="product_id"):
         service.create(session, data=data, organisation_id=world.agency.id, actor=world.admin.user)
+
+
+def test_staff_filing_validates_the_live_session_and_keeps_the_batch(session: Session) -> None:
+    world = build_world(session)
+    tenancy.set_organisation(session, world.agency.id)
+    complaint = service.create(
+        session,
+        data=complaint_data(product_id=world.toy.id, live_session_id=world.live.id, batch="L01"),
+        organisation_id=world.agency.id,
+        actor=world.after_sales.user,
+        now=TUESDAY,
+    )
+    assert complaint.live_session_id == world.live.id and complaint.batch == "L01"
+    with pytest.raises(ValidationFailed, match="live_session_id"):
+        service.create(
+            session,
+            data=complaint_data(product_id=world.toy.id, live_session_id=world.other_live.id),
+            organisation_id=world.agency.id,
+            actor=world.after_sales.user,
+            now=TUESDAY,
+        )

@@ -95,7 +95,7 @@ def test_without_the_product_hook_the_alert_is_still_stored(
     assert not alert.is_revetting_opened
 
 
-def test_counts_and_rates_per_product_host_and_session(
+def test_counts_and_rates_per_product_batch_host_and_session(
     session: Session, revettings: list[dict[str, Any]]
 ) -> None:
     world = build_world(session)
@@ -106,9 +106,17 @@ def test_counts_and_rates_per_product_host_and_session(
             order_number=f"S{n}",
             contact_phone=f"1390000003{n}",
             host_name="小美",
-            live_session_id=7,
+            live_session_id=world.live.id,
             room_reference="小美的直播间",
+            batch="20260601A" if n == 0 else " 20260601A ",
         )
+    file(
+        session,
+        world,
+        order_number="S5",
+        contact_phone="13900000035",
+        batch="20260515B",
+    )
     file(
         session,
         world,
@@ -121,7 +129,13 @@ def test_counts_and_rates_per_product_host_and_session(
     found = signals.signals(session, now=TUESDAY, organisation_id=world.agency.id)
     week = {(s.dimension, s.key): s for s in found if s.window_days == 7}
     month = {(s.dimension, s.key): s for s in found if s.window_days == 30}
-    assert week[("product", str(world.toy.id))].count == 2
+    assert week[("product", str(world.toy.id))].count == 3
+    batch = week[("batch", f"{world.toy.id}:20260601A")]
+    assert batch.count == 2 and batch.label == "遥控越野车 · 20260601A"
+    assert batch.rate_per_day == round(2 / 7, 3) and batch.share == round(2 / 3, 3)
+    assert week[("batch", f"{world.toy.id}:20260515B")].count == 1
+    assert ("batch", f"{world.food.id}:") not in week
+    assert not [s for s in found if s.dimension == "batch" and s.key.endswith(":")]
     assert week[("host", "小美")].rate_per_day == round(2 / 7, 3)
-    assert week[("live_session", "7")].label == "小美的直播间"
-    assert ("host", "阿强") not in week and month[("host", "阿强")].share == round(1 / 3, 3)
+    assert week[("live_session", str(world.live.id))].label == "小美的直播间"
+    assert ("host", "阿强") not in week and month[("host", "阿强")].share == round(1 / 4, 3)

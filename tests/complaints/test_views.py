@@ -254,3 +254,39 @@ def test_policy_is_read_by_members_and_changed_by_admins(client: TestClient, wor
         json={**new, "first_response_working_days": 9},
     )
     assert bad.status_code == 422
+
+
+def test_public_search_returns_the_agencys_live_sessions(client: TestClient, world) -> None:
+    w, _ = world
+    found = client.get("/api/v1/public/products", params={"q": w.toy.name}).json()
+    assert [row["id"] for row in found["sessions"]] == [w.live.id]
+    assert set(found["sessions"][0]) == {"id", "room", "title", "date", "agency_id", "agency_name"}
+    by_room = client.get("/api/v1/public/products", params={"q": w.other_live.room}).json()
+    assert by_room["items"] == [] and [row["id"] for row in by_room["sessions"]] == [
+        w.other_live.id
+    ]
+
+
+def test_batch_live_session_and_claims_reach_staff_and_signals(client: TestClient, world) -> None:
+    w, headers = world
+    text = "收到的东西质量很差，主播说是全网第一，用了两天就坏了"
+    filed = client.post(
+        "/api/v1/public/complaints",
+        json=body(w, description=text, batch="20260601A", live_session_id=w.live.id),
+    )
+    assert filed.status_code == 201, filed.text
+    wrong = client.post(
+        "/api/v1/public/complaints",
+        json=body(
+            w, order_number="X2", contact_phone="13900000099", live_session_id=w.other_live.id
+        ),
+    )
+    assert wrong.status_code == 422 and "live_session_id" in wrong.text
+    staff = headers["after_sales"]
+    row = client.get("/api/v1/complaints", headers=staff).json()["items"][0]
+    assert row["batch"] == "20260601A" and row["live_session_id"] == w.live.id
+    assert row["category"] == "false_advertising"
+    assert {"code": "absolute_term", "match": "全网第一"} in row["claims"]
+    signals = client.get("/api/v1/complaints/signals", headers=staff).json()["items"]
+    batches = [s for s in signals if s["dimension"] == "batch"]
+    assert {s["key"] for s in batches} == {f"{w.toy.id}:20260601A"}

@@ -18,6 +18,7 @@ from liveqc.complaints.models import Complaint
 from liveqc.complaints.schemas import ComplaintCreate
 from liveqc.db import tenancy
 from liveqc.demo.credit_codes import credit_code
+from liveqc.live_sessions.models import LiveSession, LiveSessionStatus
 from liveqc.products import service as products
 from liveqc.products.models import Product, ProductCategory, ProductStatus
 from liveqc.products.schemas import ProductCreate, SupplierCreate
@@ -41,6 +42,8 @@ class World:
     food: Product
     toy: Product
     other_product: Product
+    live: LiveSession
+    other_live: LiveSession
 
 
 def _principal(session: Session, org: Organisation, role: Role, tag: str) -> Principal:
@@ -75,6 +78,20 @@ def _product(
     )
 
 
+def _live(session: Session, org: Organisation, room: str, title: str) -> LiveSession:
+    tenancy.set_organisation(session, org.id)
+    row = LiveSession(
+        platform="抖音",
+        room=room,
+        title=title,
+        scheduled_at=TUESDAY - dt.timedelta(days=3),
+        status=LiveSessionStatus.SCHEDULED,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def build_world(session: Session) -> World:
     tag = uuid.uuid4().hex[:6].upper()
     kinds = OrganisationKind
@@ -101,6 +118,8 @@ def build_world(session: Session) -> World:
         other_product=_product(
             session, other, f"O{digits}", "纯棉短袖T恤", ProductCategory.APPAREL, 3
         ),
+        live=_live(session, agency, f"小美的直播间{tag}", "618宠粉专场"),
+        other_live=_live(session, other, f"阿强好物{tag}", "夏季清仓"),
     )
     tenancy.set_organisation(session, agency.id)
     return world

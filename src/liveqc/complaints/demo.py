@@ -122,6 +122,8 @@ def load(session: Session, ctx: Any) -> None:
             if exists is not None:
                 continue
             live_session_id, room = _live_session(session, ctx.products[sku].id)
+            # Lot numbers as printed on packages: one lot per product and production month.
+            made = now - dt.timedelta(days=days_ago + 20)
             data = ComplaintCreate(
                 product_id=ctx.products[sku].id,
                 live_session_id=live_session_id,
@@ -131,6 +133,7 @@ def load(session: Session, ctx: Any) -> None:
                 platform="douyin" if order.startswith("DY") else "kuaishou",
                 host_name=host,
                 room_reference=room or f"{host}的直播间",
+                batch=f"{made:%Y%m}{sku[-2:]}",
                 price_paid=Decimal(price),
                 description=text,
                 desired_remedy=Remedy.REFUND,

@@ -114,6 +114,8 @@ EXPORT_COLUMNS = (
     "category",
     "is_urgent",
     "product_id",
+    "batch",
+    "live_session_id",
     "host_name",
     "platform",
     "order_number",

@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 
 from liveqc.accounts.models import Organisation, OrganisationKind
 from liveqc.accounts.security import SlidingWindowLimiter
-from liveqc.complaints import files, service
-from liveqc.complaints.classify import classify
+from liveqc.complaints import files, service, triage
 from liveqc.complaints.models import Complaint
 from liveqc.complaints.schemas import ComplaintCreate, PublicStatus
 from liveqc.db.tenancy import bypass_tenancy
@@ -51,7 +50,14 @@ def file_public(session: Session, *, data: ComplaintCreate, now: dt.datetime) ->
     """
     with bypass_tenancy(session, reason="public complaint intake"):
         organisation_id = _public_target(session, data)
-        category = classify(data.description).category
+        if data.live_session_id is not None:
+            service.check_live_session(session, organisation_id, data.live_session_id)
+        category = triage.triage(
+            session,
+            organisation_id=organisation_id,
+            text=data.description,
+            product_id=data.product_id,
+        )[0]
         existing = service.find_duplicate(
             session,
             organisation_id=organisation_id,
@@ -170,6 +176,53 @@ def search_public_products(
     ]
 
 
+def search_public_sessions(
+    session: Session, *, q: str = "", agency_ids: list[int] | None = None, limit: int = 20
+) -> list[dict[str, object]]:
+    """Live sessions a consumer may have bought in: those of the agencies ``agency_ids`` and
+    those whose room or title matches ``q``; only id, room, title, date and the agency."""
+    from liveqc.live_sessions.models import LiveSession
+
+    needle = q.strip()
+    conditions = []
+    if agency_ids:
+        conditions.append(LiveSession.organisation_id.in_(agency_ids))
+    if needle:
+        pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(LiveSession.room.ilike(pattern, escape="\\"))
+        conditions.append(LiveSession.title.ilike(pattern, escape="\\"))
+    if not conditions:
+        return []
+    query = (
+        select(
+            LiveSession.id,
+            LiveSession.room,
+            LiveSession.title,
+            LiveSession.scheduled_at,
+            LiveSession.started_at,
+            Organisation.id,
+            Organisation.name,
+        )
+        .join(Organisation, Organisation.id == LiveSession.organisation_id)
+        .where(Organisation.kind == OrganisationKind.AGENCY, or_(*conditions))
+        .order_by(LiveSession.scheduled_at.desc(), LiveSession.id.desc())
+        .limit(limit)
+    )
+    with bypass_tenancy(session, reason="public live session search for complaints", quiet=True):
+        rows = session.execute(query).all()
+    return [
+        {
+            "id": sid,
+            "room": room,
+            "title": title,
+            "date": service.local_date(started or scheduled),
+            "agency_id": oid,
+            "agency_name": oname,
+        }
+        for sid, room, title, scheduled, started, oid, oname in rows
+    ]
+
+
 def agencies(session: Session) -> list[Organisation]:
     """Agencies a consumer may complain to (organisations are not tenant rows)."""
     return list(
@@ -254,6 +307,7 @@ def parse_intake(fields: dict[str, Any]) -> ComplaintCreate:
     for key in (
         "room_reference",
         "host_name",
+        "batch",
         "contact_phone",
         "contact_email",
         "order_number",

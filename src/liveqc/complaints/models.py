@@ -95,6 +95,8 @@ class Complaint(IdMixin, OrgOwned, TimestampMixin, Base):
     live_session_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     room_reference: Mapped[str] = mapped_column(String(200), default="")
     host_name: Mapped[str] = mapped_column(String(100), default="")
+    #: The product's batch/lot number as printed on the package (optional).
+    batch: Mapped[str] = mapped_column(String(64), default="")
     purchase_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     price_paid: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
@@ -107,6 +109,8 @@ class Complaint(IdMixin, OrgOwned, TimestampMixin, Base):
     category_source: Mapped[str] = mapped_column(String(16), default="classifier")
     classifier_reasons: Mapped[list[Any] | None] = mapped_column(PortableJSON, nullable=True)
     is_safety_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Advertising/price claims the compliance engine found in the text: [{code, match}].
+    claims: Mapped[list[Any] | None] = mapped_column(PortableJSON, nullable=True)
 
     status: Mapped[ComplaintStatus] = mapped_column(
         StrEnumType(ComplaintStatus), default=ComplaintStatus.RECEIVED, index=True

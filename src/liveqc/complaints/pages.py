@@ -79,8 +79,25 @@ def _error_text(exc: Exception) -> str:
 @router.get("/complaints/file")
 def file_form(request: Request, session: SessionDep, q: str = "") -> HTMLResponse:
     found = intake.search_public_products(session, q=q[:100]) if q else []
+    sessions = (
+        intake.search_public_sessions(
+            session,
+            q=q[:100],
+            agency_ids=sorted({int(p["agency_id"]) for p in found}),  # type: ignore[call-overload]
+        )
+        if q
+        else []
+    )
     agencies = intake.agencies(session)
-    return render(request, "complaints_file.html", None, q=q, found=found, agencies=agencies)
+    return render(
+        request,
+        "complaints_file.html",
+        None,
+        q=q,
+        found=found,
+        sessions=sessions,
+        agencies=agencies,
+    )
 
 
 @router.post("/complaints/file", response_model=None)

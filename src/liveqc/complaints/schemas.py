@@ -31,6 +31,7 @@ class ComplaintCreate(BaseModel):
     live_session_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     room_reference: PlainText = Field(default="", max_length=200)
     host_name: PlainText = Field(default="", max_length=100)
+    batch: PlainText = Field(default="", max_length=64, description="Batch/lot number")
     contact_phone: PlainText = Field(default="", max_length=32)
     contact_email: PlainText = Field(default="", max_length=254)
     order_number: PlainText = Field(default="", max_length=64)
@@ -40,7 +41,7 @@ class ComplaintCreate(BaseModel):
     description: PlainText = Field(min_length=5, max_length=5000)
     desired_remedy: Remedy | None = None
 
-    @field_validator("contact_phone", "contact_email", "order_number", "platform")
+    @field_validator("contact_phone", "contact_email", "order_number", "platform", "batch")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
@@ -99,6 +100,7 @@ class ComplaintRead(BaseModel):
     live_session_id: int | None
     room_reference: str
     host_name: str
+    batch: str
     purchase_date: dt.date | None
     price_paid: Decimal | None
     received_at: dt.datetime
@@ -107,6 +109,7 @@ class ComplaintRead(BaseModel):
     category: ComplaintCategory
     category_source: str
     classifier_reasons: list[Any] | None
+    claims: list[Any] | None
     is_urgent: bool
     is_safety_confirmed: bool
     status: ComplaintStatus
@@ -229,9 +232,21 @@ class PublicProduct(BaseModel):
     agency_name: str
 
 
+class PublicLiveSession(BaseModel):
+    """A live session a consumer may have bought in: room, title and date only."""
+
+    id: int
+    room: str
+    title: str
+    date: dt.date
+    agency_id: int
+    agency_name: str
+
+
 class PublicProductPage(BaseModel):
     items: list[PublicProduct]
     total: int
+    sessions: list[PublicLiveSession] = []
 
 
 class AlertRead(BaseModel):

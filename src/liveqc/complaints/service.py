@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from liveqc.accounts.models import Organisation, OrganisationKind, Role
 from liveqc.accounts.service import Principal
-from liveqc.complaints import calendar
-from liveqc.complaints.classify import classify
+from liveqc.complaints import calendar, triage
 from liveqc.complaints.models import (
     DEFAULT_REVETTING_THRESHOLD,
     OPEN_STATUSES,
@@ -186,6 +185,20 @@ def is_overdue(complaint: Complaint, now: dt.datetime) -> bool:
     return due is not None and local_date(now) > due
 
 
+def check_live_session(session: Session, organisation_id: int, live_session_id: int) -> None:
+    """Refuse a live session that is not one of the agency's own (a missing id included)."""
+    from liveqc.live_sessions.models import LiveSession
+
+    with bypass_tenancy(session, reason="live session of a complaint", quiet=True):
+        owner = session.scalar(
+            select(LiveSession.organisation_id).where(LiveSession.id == live_session_id)
+        )
+    if owner != organisation_id:
+        raise ValidationFailed(
+            f"live_session_id {live_session_id} is not a live session of this agency"
+        )
+
+
 # -- creating --------------------------------------------------------------------------------
 
 
@@ -204,16 +217,21 @@ def create(
         owner = session.scalar(select(Product.organisation_id).where(Product.id == data.product_id))
         if owner != organisation_id:
             raise ValidationFailed(f"product_id {data.product_id} does not exist")
-    result = classify(data.description)
+    if data.live_session_id is not None:
+        check_live_session(session, organisation_id, data.live_session_id)
+    category, urgent, reasons, claims = triage.triage(
+        session, organisation_id=organisation_id, text=data.description, product_id=data.product_id
+    )
     due = deadlines_for(now, policy_for(session, organisation_id))
     complaint = Complaint(
         organisation_id=organisation_id,
         tracking_code=new_tracking_code(),
         **data.model_dump(exclude={"organisation_id"}),
         received_at=now,
-        category=result.category,
-        is_urgent=result.urgent,
-        classifier_reasons=list(result.reasons),
+        category=category,
+        is_urgent=urgent,
+        classifier_reasons=reasons,
+        claims=claims,
         status=ComplaintStatus.RECEIVED,
         first_response_due=due.first_response_due,
         resolution_due=due.resolution_due,

@@ -1,4 +1,4 @@
-"""Risk signals from complaints: counts and rates per product, host and live session over
+"""Risk signals from complaints: counts and rates per product, batch, host and live session over
 sliding windows, and the alerts and product re-vettings they trigger.
 
 A product whose complaints within 7 days reach the organisation's threshold, or any confirmed
@@ -11,16 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liveqc.complaints import service
+from liveqc.complaints import service, triage
 from liveqc.complaints.models import AlertKind, Complaint, ComplaintAlert
-from liveqc.db import tenancy
 from liveqc.errors import LiveQCError
 from liveqc.events.service import record
 from liveqc.products.models import Product
@@ -34,7 +31,7 @@ THRESHOLD_WINDOW_DAYS = 7
 
 @dataclass(frozen=True)
 class Signal:
-    """Complaints about one product, host or live session within a window."""
+    """Complaints about one product, product batch, host or live session within a window."""
 
     dimension: str
     key: str
@@ -61,8 +58,9 @@ def _window(query, now: dt.datetime, days: int):  # type: ignore[no-untyped-def]
 
 
 def signals(session: Session, *, now: dt.datetime, organisation_id: int) -> list[Signal]:
-    """Counts, rates (per day) and shares of the organisation's complaints, per product, host
-    and live session, for each window; busiest first."""
+    """Counts, rates (per day) and shares of the organisation's complaints, per product,
+    product batch (key ``<product id>:<batch>``), host and live session, for each window;
+    busiest first."""
     threshold = service.policy_for(session, organisation_id).revetting_threshold
     out: list[Signal] = []
     for days in WINDOWS:
@@ -73,6 +71,18 @@ def signals(session: Session, *, now: dt.datetime, organisation_id: int) -> list
                 select(Complaint.product_id, Product.name, func.count(Complaint.id))
                 .join(Product, Product.id == Complaint.product_id)
                 .group_by(Complaint.product_id, Product.name),
+            ),
+            (
+                "batch",
+                select(
+                    Complaint.product_id,
+                    Complaint.batch,
+                    Product.name,
+                    func.count(Complaint.id),
+                )
+                .join(Product, Product.id == Complaint.product_id)
+                .where(Complaint.batch != "")
+                .group_by(Complaint.product_id, Complaint.batch, Product.name),
             ),
             (
                 "host",
@@ -92,7 +102,12 @@ def signals(session: Session, *, now: dt.datetime, organisation_id: int) -> list
             ),
         ]
         for dimension, query in groups:
-            for key, label, count in session.execute(_window(query, now, days)).all():
+            for row in session.execute(_window(query, now, days)).all():
+                if dimension == "batch":
+                    product_id, batch, name, count = row
+                    key, label = f"{product_id}:{batch}", f"{name} · {batch}"
+                else:
+                    key, label, count = row
                 above = (
                     dimension == "product"
                     and days == THRESHOLD_WINDOW_DAYS
@@ -125,21 +140,6 @@ def product_count(
     return session.scalar(_window(query, now, days)) or 0
 
 
-@contextmanager
-def _acting_for(session: Session, organisation_id: int) -> Iterator[None]:
-    """Run product QC's flow inside the product's own organisation, without any bypass the
-    caller (the public intake) may hold, then restore the caller's tenancy."""
-    saved_org = tenancy.current_organisation(session)
-    saved_bypass = session.info.pop(tenancy.BYPASS_KEY, None)
-    tenancy.set_organisation(session, organisation_id)
-    try:
-        yield
-    finally:
-        tenancy.set_organisation(session, saved_org)
-        if saved_bypass is not None:
-            session.info[tenancy.BYPASS_KEY] = saved_bypass
-
-
 def _open_revetting(session: Session, organisation_id: int, product_id: int, reason: str) -> bool:
     """Ask product QC to re-vet the product; False when that is not possible."""
     try:
@@ -149,7 +149,7 @@ def _open_revetting(session: Session, organisation_id: int, product_id: int, rea
         log.warning("product re-vetting is not available; alert stored for product %s", product_id)
         return False
     try:
-        with _acting_for(session, organisation_id):
+        with triage.acting_for(session, organisation_id):
             open_revetting(session, product_id=product_id, reason=reason, source="complaints")
     except LiveQCError as exc:
         log.info("re-vetting of product %s not opened: %s", product_id, exc)

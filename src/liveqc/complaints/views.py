@@ -37,6 +37,7 @@ from liveqc.complaints.schemas import (
     PolicyRead,
     PolicyUpdate,
     PublicFiled,
+    PublicLiveSession,
     PublicProduct,
     PublicProductPage,
     PublicStatus,
@@ -92,6 +93,7 @@ def present(
         live_session_id=complaint.live_session_id,
         room_reference=complaint.room_reference,
         host_name=complaint.host_name,
+        batch=complaint.batch,
         purchase_date=complaint.purchase_date,
         price_paid=complaint.price_paid,
         received_at=complaint.received_at,
@@ -100,6 +102,7 @@ def present(
         category=complaint.category,
         category_source=complaint.category_source,
         classifier_reasons=complaint.classifier_reasons,
+        claims=complaint.claims,
         is_urgent=complaint.is_urgent,
         is_safety_confirmed=complaint.is_safety_confirmed,
         status=complaint.status,
@@ -179,7 +182,12 @@ def public_products(
 ) -> PublicProductPage:
     """Search products on sale by name, brand or agency (only what is safe to show)."""
     items = [PublicProduct(**row) for row in intake.search_public_products(session, q=q)]  # type: ignore[arg-type]
-    return PublicProductPage(items=items, total=len(items))
+    agency_ids = sorted({item.agency_id for item in items})
+    sessions = [
+        PublicLiveSession(**row)  # type: ignore[arg-type]
+        for row in intake.search_public_sessions(session, q=q, agency_ids=agency_ids)
+    ]
+    return PublicProductPage(items=items, total=len(items), sessions=sessions)
 
 
 # -- staff -----------------------------------------------------------------------------------
