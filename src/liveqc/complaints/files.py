@@ -7,7 +7,6 @@ the file name), stored once under their SHA-256 and served only as attachments.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from liveqc import uploads
 from liveqc.complaints.models import Complaint, ComplaintAttachment
 from liveqc.errors import ValidationFailed
 from liveqc.events.service import record
@@ -27,17 +27,8 @@ PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "image/heic
 
 def sniff_photo(data: bytes) -> str | None:
     """The image type from the magic bytes, or None when it is not a supported photo."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim"):
-        return "image/heic"
-    return None
+    content_type = uploads.sniff(data)
+    return content_type if content_type in PHOTO_TYPES else None
 
 
 def check_photo(data: bytes, filename: str) -> str:
@@ -55,8 +46,8 @@ def check_photo(data: bytes, filename: str) -> str:
     return content_type
 
 
-def storage_path(upload_dir: Path, sha256: str) -> Path:
-    return Path(upload_dir) / "complaints" / sha256[:2] / sha256
+def storage_root(upload_dir: Path) -> Path:
+    return Path(upload_dir) / "complaints"
 
 
 def store_photo(
@@ -70,13 +61,7 @@ def store_photo(
 ) -> ComplaintAttachment:
     """Check and store one photo for ``complaint`` (same organisation); audited."""
     content_type = check_photo(data, filename)
-    digest = hashlib.sha256(data).hexdigest()
-    path = storage_path(upload_dir, digest)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    digest = uploads.put(storage_root(upload_dir), data)
     safe_name = "".join(ch for ch in Path(filename or "photo").name if ch.isprintable())[:200]
     row = ComplaintAttachment(
         organisation_id=complaint.organisation_id,
@@ -101,8 +86,8 @@ def store_photo(
 
 
 def read_photo(upload_dir: Path, attachment: ComplaintAttachment) -> bytes:
-    path = storage_path(upload_dir, attachment.sha256)
-    if not path.exists():
+    path = uploads.path_for(storage_root(upload_dir), attachment.sha256)
+    if not path.is_file():
         raise ValidationFailed(f"attachment {attachment.id}: the stored file is missing")
     return path.read_bytes()
 

@@ -6,17 +6,14 @@ is not a PDF or a raster image is refused, so nothing stored can be rendered as 
 
 from __future__ import annotations
 
-import hashlib
 import os
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from liveqc.errors import NotFound, ValidationFailed
+from liveqc import uploads
+from liveqc.errors import ValidationFailed
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _EXTENSIONS = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -34,16 +31,10 @@ class StoredFile:
 
 
 def sniff_content_type(data: bytes) -> str | None:
-    """The media type the bytes really are (PDF, PNG, JPEG, WebP), or None."""
-    if data.startswith(b"%PDF-"):
-        return "application/pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    """The media type the bytes really are, when it is one documents accept (PDF, PNG, JPEG,
+    WebP), or None."""
+    content_type = uploads.sniff(data)
+    return content_type if content_type in _EXTENSIONS else None
 
 
 def safe_name(name: str, content_type: str) -> str:
@@ -72,24 +63,13 @@ def store(upload_dir: Path, data: bytes, name: str) -> StoredFile:
             "file: not a PDF, PNG, JPEG or WebP file (the content decides, not the name)",
             field="file",
         )
-    digest = hashlib.sha256(data).hexdigest()
-    target = path_for(upload_dir, digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, target)
+    digest = uploads.put(upload_dir, data)
     return StoredFile(digest, safe_name(name, content_type), content_type, len(data))
 
 
 def path_for(upload_dir: Path, sha256: str) -> Path:
-    if not _SHA256.match(sha256):
-        raise NotFound("no such file")
-    return Path(upload_dir) / sha256[:2] / sha256
+    return uploads.path_for(upload_dir, sha256)
 
 
 def read(upload_dir: Path, sha256: str) -> bytes:
-    path = path_for(upload_dir, sha256)
-    if not path.is_file():
-        raise NotFound("the stored file is missing")
-    return path.read_bytes()
+    return uploads.get(upload_dir, sha256)
