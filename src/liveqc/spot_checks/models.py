@@ -9,11 +9,11 @@ in ``liveqc.spot_checks.jurisdiction``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liveqc.db.base import Base, IdMixin, OrgOwned, TimestampMixin
@@ -231,3 +231,20 @@ class Publication(IdMixin, OrgOwned, TimestampMixin, Base):
     corrects_id: Mapped[int | None] = mapped_column(
         ForeignKey("spot_check_publications.id"), nullable=True, index=True
     )
+
+
+class Campaign(IdMixin, OrgOwned, TimestampMixin, Base):
+    """A special governance campaign (专项整治): a theme, a set of violation codes and optional
+    product categories over a period; running it stores the latest report."""
+
+    __tablename__ = "spot_check_campaigns"
+
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(200), default="")
+    codes: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
+    categories: Mapped[list[str]] = mapped_column(PortableJSON, default=list)
+    period_from: Mapped[date] = mapped_column(Date)
+    period_to: Mapped[date] = mapped_column(Date)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    run_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    report: Mapped[dict[str, Any] | None] = mapped_column(PortableJSON, nullable=True)

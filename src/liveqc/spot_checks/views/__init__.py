@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from liveqc.spot_checks.views import checks, publications, regulator
+from liveqc.spot_checks.views import campaigns, checks, publications, regulator
 
 router = APIRouter()
-for _module in (regulator, checks, publications):
+for _module in (regulator, checks, publications, campaigns):
     router.include_router(_module.router)

@@ -368,8 +368,46 @@ def upgrade() -> None:
             batch_op.f("ix_spot_check_test_items_spot_check_id"), ["spot_check_id"], unique=False
         )
 
+    op.create_table(
+        "spot_check_campaigns",
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("theme", sa.String(length=200), nullable=False),
+        sa.Column("codes", sa.JSON(none_as_null=True), nullable=False),
+        sa.Column("categories", sa.JSON(none_as_null=True), nullable=False),
+        sa.Column("period_from", sa.Date(), nullable=False),
+        sa.Column("period_to", sa.Date(), nullable=False),
+        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("run_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("report", sa.JSON(none_as_null=True), nullable=True),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_spot_check_campaigns_created_by_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organisation_id"],
+            ["organisations.id"],
+            name=op.f("fk_spot_check_campaigns_organisation_id_organisations"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_spot_check_campaigns")),
+    )
+    with op.batch_alter_table("spot_check_campaigns", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_spot_check_campaigns_organisation_id"),
+            ["organisation_id"],
+            unique=False,
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("spot_check_campaigns", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_spot_check_campaigns_organisation_id"))
+
+    op.drop_table("spot_check_campaigns")
     with op.batch_alter_table("spot_check_test_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_spot_check_test_items_spot_check_id"))
         batch_op.drop_index(batch_op.f("ix_spot_check_test_items_organisation_id"))
