@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -169,6 +170,11 @@ def test_api_create_run_and_export(client: Any, login: Any) -> None:
     examples = book["例句"]
     assert examples.max_row - 1 == len(report["examples"])
     assert book["按违规类型"]["B2"].value == report["total"]
+    pdf = client.get(f"/api/v1/regulator/campaigns/{cid}/report?format=pdf", headers=reg)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.headers["content-disposition"].startswith("attachment")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert report["title"] in text and "例句" in text
     assert client.get("/api/v1/regulator/campaigns/99999", headers=reg).status_code == 404
 
 

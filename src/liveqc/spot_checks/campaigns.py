@@ -36,10 +36,11 @@ from liveqc.spot_checks.models import Campaign
 MAX_EXAMPLES = 20
 #: Matched phrases listed in a report.
 TOP_PHRASES = 10
-FORMATS = ("json", "xlsx")
+FORMATS = ("json", "xlsx", "pdf")
 MEDIA_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 
 
@@ -343,15 +344,12 @@ def to_json(campaign: Campaign) -> dict[str, Any]:
     return {"run_at": _at(campaign.run_at), **campaign.report}
 
 
-def to_xlsx(campaign: Campaign) -> bytes:
-    """The stored report as a workbook: summary, breakdowns, phrases and examples."""
-    from openpyxl import Workbook
+Section = tuple[str, list[str], list[list[Any]]]
 
-    doc = to_json(campaign)
-    book = Workbook()
-    summary = book.active
-    summary.title = "概览"
-    for row in (
+
+def _sections(doc: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[Section]]:
+    """The report's summary rows and its tables, laid out once for every file format."""
+    summary = [
         ("专项整治", doc["title"]),
         ("主题", doc["theme"]),
         ("违规类型", ", ".join(doc["codes"])),
@@ -360,9 +358,8 @@ def to_xlsx(campaign: Campaign) -> bytes:
         ("覆盖机构数", doc["organisations_covered"]),
         ("命中总数", doc["total"]),
         ("运行时间", doc["run_at"] or ""),
-    ):
-        summary.append(list(row))
-    sheets: list[tuple[str, list[str], list[list[Any]]]] = [
+    ]
+    sheets: list[Section] = [
         ("按机构", ["机构", "命中数"],
          [[o["organisation"], o["count"]] for o in doc["by_organisation"]]),
         ("按违规类型", ["违规类型", "命中数"], [[c, n] for c, n in doc["by_code"].items()]),
@@ -372,6 +369,19 @@ def to_xlsx(campaign: Campaign) -> bytes:
          [[e["organisation"], e["session_title"], e["at"] or "", e["code"], e["category"] or "",
            e["match"], e["sentence"], e["source"]] for e in doc["examples"]]),
     ]  # fmt: skip
+    return summary, sheets
+
+
+def to_xlsx(campaign: Campaign) -> bytes:
+    """The stored report as a workbook: summary, breakdowns, phrases and examples."""
+    from openpyxl import Workbook
+
+    summary_rows, sheets = _sections(to_json(campaign))
+    book = Workbook()
+    summary = book.active
+    summary.title = "概览"
+    for row in summary_rows:
+        summary.append(list(row))
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
         sheet.append(header)
@@ -380,3 +390,49 @@ def to_xlsx(campaign: Campaign) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def to_pdf(campaign: Campaign) -> bytes:
+    """The stored report as an A4 PDF with the same sections (Chinese text in STSong-Light)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=8, leading=10)
+    heading = ParagraphStyle("cjk-h", fontName="STSong-Light", fontSize=12, leading=16)
+    title_style = ParagraphStyle("cjk-t", fontName="STSong-Light", fontSize=15, leading=20)
+
+    def para(value: Any, style: ParagraphStyle = body) -> Paragraph:
+        text = str(value)
+        return Paragraph(
+            text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style
+        )
+
+    def table(rows: list[list[Any]]) -> Table:
+        grid = Table([[para(cell) for cell in row] for row in rows], repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        return grid
+
+    doc = to_json(campaign)
+    summary_rows, sheets = _sections(doc)
+    story: list[Any] = [para(f"专项整治报告：{doc['title']}", title_style), Spacer(1, 6)]
+    story.append(table([["项目", "内容"], *[list(row) for row in summary_rows]]))
+    for title, header, rows in sheets:
+        story += [Spacer(1, 10), para(title, heading), Spacer(1, 4)]
+        story.append(table([header, *rows]) if rows else para("无"))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4, title=doc["title"], author="liveqc").build(story)
+    return buffer.getvalue()

@@ -155,7 +155,8 @@ app.add_typer(campaign_app, name="campaign")
 def campaign_run(
     campaign_id: Annotated[int, typer.Argument(help="Campaign id.", min=1)],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Also write the report (.json/.xlsx).")
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the report (.json, .xlsx or .pdf)."),
     ] = None,
 ) -> None:
     """Run a campaign over its regulator's jurisdiction, as the user who defined it.
@@ -193,6 +194,8 @@ def campaign_run(
         if output is not None:
             if output.suffix.lower() == ".xlsx":
                 output.write_bytes(campaigns.to_xlsx(row))
+            elif output.suffix.lower() == ".pdf":
+                output.write_bytes(campaigns.to_pdf(row))
             else:
                 text = json.dumps(report, ensure_ascii=False, indent=2)
                 output.write_text(text, encoding="utf-8")

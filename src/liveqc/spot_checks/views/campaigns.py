@@ -84,12 +84,14 @@ def campaign_report(
     campaign_id: IdPath,
     _: RegulatorReader,
     session: SessionDep,
-    format: Annotated[Literal["json", "xlsx"], Query()] = "json",
+    format: Annotated[Literal["json", "xlsx", "pdf"], Query()] = "json",
 ) -> Response:
-    """The stored report as JSON or XLSX (attachment)."""
+    """The stored report as JSON, XLSX or PDF (attachment)."""
     row = campaigns.get_campaign_or_raise(session, campaign_id)
     if format == "xlsx":
         content = campaigns.to_xlsx(row)
+    elif format == "pdf":
+        content = campaigns.to_pdf(row)
     else:
         content = json.dumps(campaigns.to_json(row), ensure_ascii=False, indent=2).encode()
     return Response(
