@@ -138,10 +138,9 @@ def _move(
 
 def _notify_live_sessions(session: Session, product: Product, user: User | None) -> None:
     """Raise alerts in the live sessions whose lineup holds a product just suspended."""
-    try:
-        from liveqc.live_sessions.flows import on_product_suspended
-    except ImportError:  # pragma: no cover - the live-sessions domain is optional
-        return
+    # Imported here because live sessions import the product models (a cycle at import time).
+    from liveqc.live_sessions.flows import on_product_suspended
+
     on_product_suspended(session, product.id, actor=user)
 
 
