@@ -1,4 +1,5 @@
-"""Console translations: one YAML catalogue per language, looked up with ``t(key)``."""
+"""Console translations: one folder of YAML files per language (a file per domain, so each
+domain owns its texts), looked up with ``t(key)``."""
 
 from __future__ import annotations
 
@@ -16,8 +17,18 @@ LOCALES = ("zh-CN", "en")
 
 @cache
 def catalogue(locale: str) -> dict[str, str]:
-    """The flat key → text mapping of ``locale`` (nested YAML keys joined with dots)."""
-    data = yaml.safe_load((LOCALES_DIR / f"{locale}.yaml").read_text(encoding="utf-8")) or {}
+    """The flat key → text mapping of ``locale`` (nested YAML keys joined with dots).
+
+    Raises:
+        ValueError: two files of the locale define the same top-level block.
+    """
+    data: dict[str, Any] = {}
+    for path in sorted((LOCALES_DIR / locale).glob("*.yaml")):
+        part = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        clash = sorted(set(part) & set(data))
+        if clash:
+            raise ValueError(f"{path.name} redefines {', '.join(clash)} in locale {locale}")
+        data.update(part)
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: Any) -> None:
