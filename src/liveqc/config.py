@@ -35,6 +35,14 @@ class LoginLimits(BaseModel):
     max_failures_per_address: int = Field(default=20, ge=1)
 
 
+class IngestMode(StrEnum):
+    """Where live segments are scanned: in the web process, or by ``liveqc worker`` processes
+    fed through NATS JetStream (see docs/scaling.md)."""
+
+    INPROCESS = "inprocess"
+    BROKER = "broker"
+
+
 class Settings(BaseSettings):
     """Every setting liveqc reads (documented in docs/settings.md)."""
 
@@ -55,6 +63,13 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60)
     login: LoginLimits = LoginLimits()
+    ingest_mode: IngestMode = IngestMode.INPROCESS
+    nats_url: str = "nats://127.0.0.1:4222"
+    #: Prefix of the JetStream stream and subjects, so several deployments (or test runs) can
+    #: share one NATS server.
+    nats_prefix: str = Field(default="liveqc", pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    #: Segment partitions (by live session id); per-session order holds within a partition.
+    ingest_partitions: int = Field(default=16, ge=1, le=1024)
 
     @field_validator("log_level")
     @classmethod
