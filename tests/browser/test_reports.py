@@ -66,3 +66,18 @@ def test_bluebook_in_english(page: Any, login: Callable[..., None]) -> None:
     expect(title).not_to_have_text(zh_title)
     expect(page.locator("article.bluebook")).to_have_attribute("lang", "en")
     expect(page.locator("article.bluebook header nav h2")).to_have_text(EN("reports.contents"))
+
+
+def test_a_regulators_bluebook_covers_its_jurisdiction(
+    page: Any, login: Callable[..., None], screenshot: Callable[[Any, str], Path]
+) -> None:
+    login(page, "inspector@binjiang.example")
+    page.goto("/reports")
+
+    book = page.locator("article.bluebook")
+    expect(book.locator("header")).to_contain_text("滨江区市场监管局辖区")
+    supervision = book.locator("#bb-supervision")
+    expect(supervision.locator("table").first).to_be_visible()
+    assert supervision.locator("table tbody tr").count() > 0
+    expect(book.locator("#bb-industry table").first).to_be_visible()
+    screenshot(page, "reports-bluebook-regulator")

@@ -80,3 +80,34 @@ def test_bypass_needs_a_reason_and_is_logged(session: Session, demo, caplog) -> 
         assert session.scalar(select(func.count(Product.id))) == len(demo.products) > mine
     assert session.scalar(select(func.count(Product.id))) == mine
     assert "regulator read" in caplog.text
+
+
+def test_a_read_scope_widens_selects_only_and_is_logged(session: Session, demo, caplog) -> None:
+    xinghe, qinghe = orgs(demo)
+    platform = demo.organisations["快购平台"].id
+    tenancy.set_organisation(session, platform)
+    with (
+        pytest.raises(ValueError, match="reason"),
+        tenancy.read_scope(session, [xinghe], reason=" "),
+    ):
+        pass
+    with (
+        caplog.at_level("INFO", logger="liveqc.tenancy"),
+        tenancy.read_scope(session, [xinghe, qinghe], reason="test: two agencies"),
+    ):
+        seen = {p.organisation_id for p in session.scalars(select(Product))}
+        changed = session.execute(
+            update(Product).where(Product.organisation_id == xinghe).values(name="改名")
+        )
+        assert changed.rowcount == 0  # updates keep to the session's own organisation
+        product = session.scalars(select(Product).where(Product.organisation_id == qinghe))
+        first = product.first()
+        assert first is not None
+        first.name = "越权修改"
+        with pytest.raises(PermissionDenied):
+            session.flush()
+        session.rollback()
+    assert seen == {xinghe, qinghe}
+    assert "test: two agencies" in caplog.text
+    tenancy.set_organisation(session, platform)
+    assert {p.organisation_id for p in session.scalars(select(Product))} <= {platform}

@@ -17,6 +17,7 @@ from liveqc.reports.schemas import (
     QualityFigures,
     Report,
     RiskRow,
+    Scope,
     Section,
     SpotCheckFigures,
     SupervisionFigures,
@@ -30,7 +31,7 @@ def full() -> Figures:
     months = len(PERIOD.months)
     return Figures(
         PERIOD,
-        "星河直播",
+        Scope("organisation", "星河直播", 1),
         industry=IndustryFigures(
             sessions=37,
             hosts=6,
@@ -145,7 +146,7 @@ def test_every_summary_number_comes_from_the_figures(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 def test_zero_and_missing_are_said_plainly(lang: str) -> None:
-    report = bluebook.build(Figures(PERIOD, "青禾优选"), lang)
+    report = bluebook.build(Figures(PERIOD, Scope("organisation", "青禾优选", 1)), lang)
     for part in report.sections:
         text = " ".join(part.summary)
         assert not numbers(text.replace("2026", "")), text
@@ -158,7 +159,9 @@ def test_zero_and_missing_are_said_plainly(lang: str) -> None:
 
 def test_no_deadline_due_is_not_a_zero_rate() -> None:
     figures = Figures(
-        PERIOD, "x", after_sales=AfterSalesFigures(complaints=2, deadlines_due=0, deadlines_met=0)
+        PERIOD,
+        Scope("organisation", "x", 1),
+        after_sales=AfterSalesFigures(complaints=2, deadlines_due=0, deadlines_met=0),
     )
     text = " ".join(section(bluebook.build(figures, "en"), "after_sales").summary)
     assert "No handling deadline fell due" in text and "%" not in text

@@ -139,3 +139,9 @@ def test_progress_bar_on_a_terminal_and_silence_otherwise(monkeypatch: pytest.Mo
     monkeypatch.setattr("sys.stderr", io.StringIO())
     with cli._progress() as advance:
         assert advance is None
+
+
+def test_a_regulator_report_covers_its_jurisdiction(cli_runner, loaded) -> None:
+    result = run(cli_runner, loaded, "--period", YEAR, "--org", "滨江区市场监管局")
+    assert result.exit_code == 0, result.output
+    assert "滨江区市场监管局辖区（2 家机构）" in result.stdout

@@ -10,7 +10,16 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from liveqc.reports import bluebook, render
-from liveqc.reports.schemas import Figures, Period, Report, ReportFormat, RiskRow, Section, Table
+from liveqc.reports.schemas import (
+    Figures,
+    Period,
+    Report,
+    ReportFormat,
+    RiskRow,
+    Scope,
+    Section,
+    Table,
+)
 from tests.reports.test_bluebook import full
 
 WHEN = datetime(2026, 12, 31, 8, 0)
@@ -46,7 +55,7 @@ def test_html_escapes_names_from_the_data() -> None:
     figures = full()
     evil = Figures(
         figures.period,
-        "<b>org</b>",
+        Scope("organisation", "<b>org</b>", 1),
         challenges=type(figures.challenges)(top_products=(RiskRow("<img src=x>", 1, 1),)),
     )
     html = render.render_html(bluebook.build(evil, "en"))
@@ -106,7 +115,7 @@ def test_xlsx_text_starting_with_equals_stays_text() -> None:
     figures = full()
     risky = Figures(
         figures.period,
-        "x",
+        Scope("organisation", "x", 1),
         challenges=type(figures.challenges)(
             top_products=(RiskRow('=HYPERLINK("http://x")', 2, 0),)
         ),
@@ -141,6 +150,7 @@ def test_cells_print_missing_values_as_a_dash() -> None:
 
 
 def test_empty_period_renders_every_format() -> None:
-    report = bluebook.build(Figures(Period.parse("2026-02"), "青禾优选"), "zh-CN")
+    empty = Figures(Period.parse("2026-02"), Scope("organisation", "青禾优选", 1))
+    report = bluebook.build(empty, "zh-CN")
     for fmt in ReportFormat:
         assert render.render(report, fmt)

@@ -3,13 +3,14 @@
 Every ORM select/update/delete of an :class:`~liveqc.db.base.OrgOwned` row is filtered by the
 session's current organisation, and a flush refuses to write a row of another organisation. A
 session with no organisation sees no organisation-owned rows at all. System tasks open an
-explicit, logged bypass with :func:`bypass_tenancy`.
+explicit, logged bypass with :func:`bypass_tenancy`; reads across a known set of organisations
+(a regulator's jurisdiction) open a logged, read-only :func:`read_scope` instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -23,6 +24,7 @@ log = logging.getLogger("liveqc.tenancy")
 
 ORG_KEY = "liveqc.organisation_id"
 BYPASS_KEY = "liveqc.tenancy_bypass"
+READ_SCOPE_KEY = "liveqc.tenancy_read_scope"
 
 
 def set_organisation(session: Session, organisation_id: int | None) -> None:
@@ -68,11 +70,54 @@ def bypass_tenancy(
             session.info[BYPASS_KEY] = previous
 
 
+@contextmanager
+def read_scope(
+    session: Session,
+    organisation_ids: Collection[int],
+    *,
+    reason: str,
+    actor_user_id: int | None = None,
+) -> Iterator[Session]:
+    """Let SELECTs inside the block see the rows of ``organisation_ids`` (a regulator's
+    jurisdiction, an association's region), logged with its reason. Writes stay limited to the
+    session's own organisation: updates, deletes and flushes are checked as usual.
+    """
+    if not reason.strip():
+        raise ValueError("a read scope needs a reason")
+    ids = tuple(sorted({int(i) for i in organisation_ids}))
+    previous = session.info.get(READ_SCOPE_KEY)
+    session.info[READ_SCOPE_KEY] = ids
+    log.info(
+        "tenancy read scope opened: reason=%r actor_user_id=%s organisation_id=%s organisations=%s",
+        reason,
+        actor_user_id,
+        current_organisation(session),
+        len(ids),
+    )
+    try:
+        yield session
+    finally:
+        if previous is None:
+            session.info.pop(READ_SCOPE_KEY, None)
+        else:
+            session.info[READ_SCOPE_KEY] = previous
+
+
 def _filter_by_organisation(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     session = state.session
     if is_bypassed(session):
+        return
+    scope = session.info.get(READ_SCOPE_KEY)
+    if scope is not None and state.is_select:
+        state.statement = state.statement.options(
+            with_loader_criteria(
+                OrgOwned,
+                lambda cls: cls.organisation_id.in_(scope),
+                include_aliases=True,
+            )
+        )
         return
     # No organisation: match nothing (ids are positive), rather than everything.
     org_id = current_organisation(session) or -1

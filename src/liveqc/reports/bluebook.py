@@ -104,7 +104,11 @@ def build(figures: Figures, lang: str) -> Report:
     """Assemble the report of ``figures`` in ``lang`` (zh-CN or en)."""
     lang = pick_locale(lang)
     t = translator(lang)
-    scope = figures.scope or t("reports.all_scope")
+    scope = t(
+        f"reports.scope.{figures.scope.kind}",
+        name=figures.scope.name,
+        count=figures.scope.organisations,
+    )
     lead = t("reports.lead", period=figures.period.label, scope=scope)
     sections = [
         _industry(t, figures, lead, lang),

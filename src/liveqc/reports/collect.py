@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liveqc.accounts.models import Organisation, OrganisationKind
+from liveqc.accounts.models import Organisation
 from liveqc.complaints.models import Complaint
 from liveqc.compliance.models import Finding, Scan
 from liveqc.db import tenancy
@@ -45,6 +45,7 @@ from liveqc.reports.schemas import (
     SupervisionFigures,
     Trend,
 )
+from liveqc.reports.scope import reach_of, reading
 from liveqc.spot_checks.models import Publication, PublicationStatus, SpotCheck
 
 CHINA = timedelta(hours=8)
@@ -100,24 +101,27 @@ def collect(
     market: Sequence[MarketFigure] = (),
     progress: Progress | None = None,
 ) -> Figures:
-    """All figures for ``period`` in the session's scope (``organisation`` None: everyone)."""
+    """All figures for ``period`` in ``organisation``'s reach (see :mod:`.scope`; None:
+    everyone, in a system session)."""
     step = progress or (lambda _name: None)
     start, end = bounds(period)
-    step("industry")
-    industry = _industry(session, period, start, end, market)
-    step("supervision")
-    supervision, findings_by_product = _supervision(session, period, start, end)
-    step("quality")
-    quality = _quality(session, period, start, end)
-    step("after_sales")
-    after_sales, complaints_by_product = _after_sales(session, period, start, end)
-    step("spot_checks")
-    spot_checks = _spot_checks(session, organisation, start, end)
-    step("challenges")
-    challenges = _challenges(session, supervision, findings_by_product, complaints_by_product)
+    reach = reach_of(session, organisation)
+    with reading(session, reach, organisation):
+        step("industry")
+        industry = _industry(session, period, start, end, market)
+        step("supervision")
+        supervision, findings_by_product = _supervision(session, period, start, end)
+        step("quality")
+        quality = _quality(session, period, start, end)
+        step("after_sales")
+        after_sales, complaints_by_product = _after_sales(session, period, start, end)
+        step("spot_checks")
+        spot_checks = _spot_checks(session, reach.subjects, start, end)
+        step("challenges")
+        challenges = _challenges(session, supervision, findings_by_product, complaints_by_product)
     return Figures(
         period=period,
-        scope=organisation.name if organisation else "",
+        scope=reach.scope,
         industry=industry,
         supervision=supervision,
         quality=quality,
@@ -283,14 +287,16 @@ def _after_sales(
 
 
 def _spot_checks(
-    session: Session, organisation: Organisation | None, start: datetime, end: datetime
+    session: Session, subjects: frozenset[int] | None, start: datetime, end: datetime
 ) -> SpotCheckFigures:
+    """Checks run in the reach (a regulator's own), or checks of the reach's organisations'
+    products (``subjects``), whoever ran them."""
     query = select(SpotCheck).where(SpotCheck.created_at >= start, SpotCheck.created_at < end)
     scope: Any = nullcontext()
-    if organisation is not None and organisation.kind is not OrganisationKind.REGULATOR:
-        query = query.where(SpotCheck.subject_organisation_id == organisation.id)
+    if subjects is not None:
+        query = query.where(SpotCheck.subject_organisation_id.in_(sorted(subjects)))
         scope = tenancy.bypass_tenancy(
-            session, reason=f"blue book: spot checks of organisation {organisation.id}"
+            session, reason=f"blue book: spot checks of {len(subjects)} organisation(s)"
         )
     with scope:
         checks = list(session.scalars(query))

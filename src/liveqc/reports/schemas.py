@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Literal
 
 from liveqc.errors import InputError
 from liveqc.reports.charts import Chart
@@ -149,11 +150,22 @@ class ChallengeFigures:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Whose figures these are: ``all`` organisations, one ``organisation``, a regulator's
+    ``jurisdiction`` or an association's ``region``; ``name`` names the organisation or region and
+    ``organisations`` counts the organisations covered."""
+
+    kind: Literal["all", "organisation", "jurisdiction", "region"]
+    name: str = ""
+    organisations: int = 0
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything the Blue Book prints, for one period and organisation scope."""
 
     period: Period
-    scope: str
+    scope: Scope
     industry: IndustryFigures = field(default_factory=IndustryFigures)
     supervision: SupervisionFigures = field(default_factory=SupervisionFigures)
     quality: QualityFigures = field(default_factory=QualityFigures)
