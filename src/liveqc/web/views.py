@@ -1,4 +1,5 @@
-"""The server-rendered console: login, layout and navigation, home, organisation switch.
+"""The server-rendered console: login, layout and navigation, organisation switch (the home
+page is the dashboards domain's).
 
 Pages that other modules fill are registered as plain placeholders in ``SECTIONS``.
 """
@@ -180,11 +181,6 @@ def switch_language(request: Request, locale: str) -> Response:
     if referer.netloc and referer.netloc != request.url.netloc:
         back = "/"
     return RedirectResponse(back or "/", status_code=303)
-
-
-@router.get("/")
-def home(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
-    return render(request, "home.html", principal, active="home")
 
 
 def _placeholder(section: Section) -> Any:
