@@ -12,17 +12,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import case, select
 
 from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep, SettingsDep
 from liveqc.complaints import files, flows, intake, service, signals, views
 from liveqc.complaints.classify import ComplaintCategory
-from liveqc.complaints.models import Remedy
+from liveqc.complaints.models import OPEN_STATUSES, Complaint, ComplaintStatus, Remedy
 from liveqc.db.tenancy import bypass_tenancy
 from liveqc.db.types import utcnow
 from liveqc.errors import LiveQCError, PermissionDenied, ValidationFailed
+from liveqc.web import tables
 from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.tables import Column, Table
 from liveqc.web.views import HERE as WEB_DIR
 from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
 
@@ -187,15 +190,48 @@ def dispute(
 # -- staff -----------------------------------------------------------------------------------
 
 
+_DUE = case(
+    (Complaint.status == ComplaintStatus.RECEIVED, Complaint.first_response_due),
+    else_=Complaint.resolution_due,
+)
+#: The after-sales queue; contact data is left out of the exports.
+QUEUE = Table(
+    "complaints",
+    (
+        Column("id", "search.col.id", Complaint.id),
+        Column("category", "complaints.category", Complaint.category, "exact",
+               choices=tuple(ComplaintCategory),
+               value=lambda c, t: t(f"complaints.cat.{c.category.value}")),
+        Column("status", "complaints.status", Complaint.status, "exact",
+               choices=tuple(OPEN_STATUSES),
+               value=lambda c, t: t(f"complaints.state.{c.status.value}")),
+        Column("due", "complaints.due", _DUE,
+               value=lambda c, t: c.first_response_due
+               if c.status is ComplaintStatus.RECEIVED else c.resolution_due),
+        Column("received_at", "search.col.received_at", Complaint.received_at),
+        Column("description", "complaints.description", Complaint.description, "text"),
+    ),
+    default_order=(Complaint.is_urgent.desc(), _DUE, Complaint.received_at),
+    tiebreak=Complaint.id,
+)  # fmt: skip
+
+
 @router.get("/complaints")
-def queue(request: Request, principal: ConsolePrincipal, session: SessionDep) -> HTMLResponse:
+def queue(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
     now = utcnow()
+    listing = None
     if service.is_escalation_target(principal):
         rows, total = service.list_escalated(session, principal=principal, limit=200)
     else:
-        rows, total = service.queue(session, limit=200)
+        stmt = select(Complaint).where(Complaint.status.in_(OPEN_STATUSES))
+        listing = tables.serve(request, session, QUEUE, stmt)
+        if isinstance(listing, Response):
+            return listing
+        rows, total = list(listing.rows), listing.total
     items = [views.present(session, row, principal=principal, now=now) for row in rows]
-    return render(request, "complaints_queue.html", principal, items=items, total=total)
+    return render(
+        request, "complaints_queue.html", principal, items=items, total=total, listing=listing
+    )
 
 
 @router.get("/complaints/signals")

@@ -11,20 +11,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 
 from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import MAX_ID, IdPath, SessionDep
 from liveqc.compliance import flows, service
 from liveqc.compliance.engines import engines
-from liveqc.compliance.models import EntryKind, FindingStatus
+from liveqc.compliance.models import EntryKind, Finding, FindingStatus, Scan
 from liveqc.compliance.schemas import MAX_TEXT
 from liveqc.compliance.views import REVIEW_ROLES, STORE_ROLES
 from liveqc.engine import CATEGORIES, CODES, SCENES
 from liveqc.engine.taxonomy import SEVERITIES, SEVERITY_RANK
 from liveqc.errors import LiveQCError, PermissionDenied
 from liveqc.products import service as products
+from liveqc.web import tables
 from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.tables import Column, Table
 from liveqc.web.views import HERE as WEB_DIR
 from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
 
@@ -213,23 +216,34 @@ def scan_submit(
     )
 
 
-@router.get("/scans")
-def scans_page(
-    request: Request,
-    principal: ConsolePrincipal,
-    session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> HTMLResponse:
-    rows, total = service.list_scans(session, limit=PAGE, offset=offset)
+SCANS = Table(
+    "scans",
+    (
+        Column("id", "search.col.id", Scan.id),
+        Column("created_at", "search.col.created_at", Scan.created_at),
+        Column("source_type", "search.col.source", Scan.source_type, "text"),
+        Column("category", "search.col.category", Scan.category, "text"),
+        Column("text", "search.col.text", Scan.text, "text"),
+        Column("finding_count", "search.col.findings", Scan.finding_count),
+    ),
+    default_order=(Scan.id.desc(),),
+    per_page=PAGE,
+)
+
+
+@router.get("/scans", response_model=None)
+def scans_page(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
+    listing = tables.serve(request, session, SCANS, select(Scan))
+    if isinstance(listing, Response):
+        return listing
     return render(
         request,
         "scans.html",
         principal,
         tab="scans",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page=PAGE,
+        rows=listing.rows,
+        total=listing.total,
+        listing=listing,
     )
 
 
@@ -270,7 +284,25 @@ def review(
     return RedirectResponse(f"/compliance/scans/{finding.scan_id}#f-{finding.id}", 303)
 
 
-@router.get("/findings")
+FINDINGS = Table(
+    "findings",
+    (
+        Column("severity", "compliance.findings.severity", Finding.severity, "exact",
+               choices=tuple(SEVERITIES)),
+        Column("code", "compliance.findings.code", Finding.code, "exact", choices=tuple(CODES)),
+        Column("match", "compliance.finding.match", Finding.match, "text"),
+        Column("basis", "compliance.finding.basis", Finding.basis, "text"),
+        Column("status", "compliance.findings.status", Finding.status, "exact",
+               choices=tuple(s.value for s in FindingStatus)),
+        Column("scan_id", "compliance.findings.scan", Finding.scan_id),
+    ),
+    default_order=(Finding.scan_id.desc(), Finding.position),
+    per_page=PAGE,
+    aliases={"code": "code", "severity": "severity", "status": "status"},
+)  # fmt: skip
+
+
+@router.get("/findings", response_model=None)
 def findings_page(
     request: Request,
     principal: ConsolePrincipal,
@@ -278,27 +310,19 @@ def findings_page(
     code: Annotated[str, Query(max_length=40)] = "",
     severity: Annotated[str, Query(max_length=16)] = "",
     status: Annotated[str, Query(max_length=16)] = "",
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> HTMLResponse:
-    chosen = FindingStatus(status) if status in FindingStatus._value2member_map_ else None
-    rows, total = service.list_findings(
-        session,
-        limit=PAGE,
-        offset=offset,
-        code=code or None,
-        severity=severity or None,
-        status=chosen,
-    )
+) -> Response:
+    listing = tables.serve(request, session, FINDINGS, select(Finding))
+    if isinstance(listing, Response):
+        return listing
     filters = {"code": code, "severity": severity, "status": status}
     return render(
         request,
         "findings.html",
         principal,
         tab="findings",
-        rows=rows,
-        total=total,
-        offset=offset,
-        page=PAGE,
+        rows=listing.rows,
+        total=listing.total,
+        listing=listing,
         filters=filters,
     )
 

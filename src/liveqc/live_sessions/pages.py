@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from sqlalchemy import select
 
 from liveqc.accounts import service as accounts
 from liveqc.accounts.models import Role
@@ -19,9 +20,11 @@ from liveqc.errors import LiveQCError, PermissionDenied
 from liveqc.live_sessions import flows, report, service
 from liveqc.live_sessions.ingest.process import alert_payload
 from liveqc.live_sessions.ingest.stream import Feed, feed_response, last_event_id, open_feed
-from liveqc.live_sessions.models import LiveSessionStatus
+from liveqc.live_sessions.models import LiveSession, LiveSessionStatus
 from liveqc.live_sessions.schemas import DispositionIn
+from liveqc.web import tables
 from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.tables import Column, Table
 from liveqc.web.views import HERE as WEB_DIR
 from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
 
@@ -83,10 +86,36 @@ def asset(name: str) -> Response:
     )
 
 
+SESSIONS = Table(
+    "live_sessions",
+    (
+        Column("id", "search.col.id", LiveSession.id),
+        Column("title", "search.col.title", LiveSession.title, "text"),
+        Column("platform", "search.col.platform", LiveSession.platform, "text"),
+        Column("room", "search.col.room", LiveSession.room, "text"),
+        Column("scheduled_at", "search.col.scheduled_at", LiveSession.scheduled_at),
+        Column("status", "search.col.status", LiveSession.status, "exact",
+               choices=tuple(LiveSessionStatus),
+               value=lambda s, t: t(f"live_sessions.status.{s.status.value}")),
+    ),
+    default_order=(LiveSession.scheduled_at.desc(),),
+    tiebreak=LiveSession.id,
+)  # fmt: skip
+
+
 @router.get("/live-sessions")
 def sessions_page(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
-    rows, total = service.list_(session, limit=200)
-    return render(request, "live_sessions_list.html", principal, rows=rows, total=total)
+    listing = tables.serve(request, session, SESSIONS, select(LiveSession))
+    if isinstance(listing, Response):
+        return listing
+    return render(
+        request,
+        "live_sessions_list.html",
+        principal,
+        rows=listing.rows,
+        total=listing.total,
+        listing=listing,
+    )
 
 
 @router.get("/live-sessions/monitor")

@@ -18,7 +18,10 @@ from liveqc.api.deps import IdPath, PageDep, SessionDep
 from liveqc.db.types import utcnow
 from liveqc.errors import LiveQCError, PermissionDenied, ValidationFailed
 from liveqc.spot_checks import disclosure, flows, jurisdiction, service
+from liveqc.spot_checks.models import CheckStatus, SpotCheck
+from liveqc.web import tables
 from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.tables import Column, Table
 from liveqc.web.views import HERE as WEB_DIR
 from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
 
@@ -78,11 +81,33 @@ def _act(request: Request, session: Session, csrf: str, action: Any) -> Redirect
     return RedirectResponse("/spot-checks", status_code=303)
 
 
-@router.get("/spot-checks")
-def console(request: Request, principal: ConsolePrincipal, session: SessionDep) -> HTMLResponse:
+#: The checks list; product names are read (and audited) per row on the page, not exported.
+CHECKS = Table(
+    "spot_checks",
+    (
+        Column("id", "search.col.id", SpotCheck.id),
+        Column("batch", "spot_checks.field.batch", SpotCheck.batch, "text"),
+        Column("status", "spot_checks.field.status", SpotCheck.status, "exact",
+               choices=tuple(CheckStatus),
+               value=lambda c, t: t(f"spot_checks.status.{c.status.value}")),
+        Column("verdict", "spot_checks.field.verdict", SpotCheck.verdict, "exact",
+               value=lambda c, t: t(f"spot_checks.verdict.{c.verdict}") if c.verdict else ""),
+        Column("objection_deadline", "spot_checks.field.deadline", SpotCheck.objection_deadline),
+        Column("lab_name", "search.col.lab", SpotCheck.lab_name, "text"),
+    ),
+    default_order=(SpotCheck.id,),
+)  # fmt: skip
+
+
+@router.get("/spot-checks", response_model=None)
+def console(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
     """Regulators: plans, checks, publications. Agencies: checks of their products, notices,
     objections and who read their records."""
-    checks, _ = service.list_checks(session, principal=principal, limit=200)
+    with service.subject_view(session, principal):
+        listing = tables.serve(request, session, CHECKS, service._checks_query(principal))
+    if isinstance(listing, Response):
+        return listing
+    checks = list(listing.rows)
     names = {
         c.id: service.product_snapshot(session, c, reader=principal, path=request.url.path)
         for c in checks
@@ -99,7 +124,12 @@ def console(request: Request, principal: ConsolePrincipal, session: SessionDep) 
         session, principal=principal, limit=200, offset=0
     )
     return render(
-        request, "spot_checks_console.html", principal, is_regulator="plans" in context, **context
+        request,
+        "spot_checks_console.html",
+        principal,
+        is_regulator="plans" in context,
+        listing=listing,
+        **context,
     )
 
 

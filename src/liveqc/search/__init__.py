@@ -1,0 +1,1 @@
+"""liveqc.search: one search box across products, live sessions, complaints and findings."""
