@@ -9,6 +9,7 @@ from liveqc.engine.matcher import (
     _pyahocorasick_finder,
     literal_factors,
     literal_prefixes,
+    literal_runs,
 )
 from liveqc.engine.packs import Rule
 
@@ -39,6 +40,7 @@ def test_literal_prefixes(pattern: str, prefixes: set[str]) -> None:
         ("(全网|全国)最", {"全网最", "全国最"}),
         ("x*y", {"y"}),
         ("(.)\\1", set()),
+        ("我(今年)?[0-9]+岁", {"岁"}),  # a tie goes to the run not made of common characters
     ],
 )
 def test_literal_factors(pattern: str, factors: set[str]) -> None:
@@ -114,3 +116,45 @@ def test_both_automaton_backends_find_the_same_overlapping_matches() -> None:
         find = build(literals)
         assert find is not None
         assert sorted(find("最好用abc")) == [(0, 0, 2), (1, 0, 3), (2, 1, 3), (4, 4, 6)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "runs"),
+    [
+        ("(全网|全国)最[^，]{0,6}第一", [{"全网最", "全国最"}, {"第一"}]),
+        ("我(今年)?[0-9]+岁(?!的时候)", [{"我"}, {"岁"}]),
+        ("我(今年)?[1-9]岁", [{"我"}, {f"{d}岁" for d in "123456789"}]),
+        ("(?<!这)一段", [{"一段"}]),
+        (".{2}最?", []),
+    ],
+)
+def test_literal_runs_are_every_literal_a_match_must_contain(
+    pattern: str, runs: list[set[str]]
+) -> None:
+    assert [set(r) for r in literal_runs(pattern)] == runs
+
+
+def test_a_factor_searched_regex_runs_only_when_its_other_literals_occur() -> None:
+    m = Matcher(
+        [rule(code="minor_protection", patterns=("我(今年)?(才)?([1-9]|十[一二]?)岁",))],
+        allowlists=[[]],
+        rule_allow=[0],
+        senses=[],
+    )
+    hits = m("家人们我今年才十二岁")
+    assert hits is not None
+    assert [(s, e) for _, s, e, _ in hits.candidates] == [(3, 10)]
+    assert m("宝宝三岁了") is None  # 岁 without 我: the regex is not even tried
+    assert m("我们这个适合三岁以上") is None  # both literals, no match
+
+
+def test_a_pattern_that_ignores_case_is_not_prefiltered_by_its_literals() -> None:
+    m = Matcher(
+        [rule(patterns=("(?i:Vx)[0-9]+号",))],
+        allowlists=[[]],
+        rule_allow=[0],
+        senses=[],
+    )
+    hits = m("加vx12号")
+    assert hits is not None
+    assert [(s, e) for _, s, e, _ in hits.candidates] == [(1, 6)]

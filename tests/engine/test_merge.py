@@ -1,3 +1,5 @@
+import pytest
+
 from liveqc.engine.merge import Merger
 from liveqc.engine.normalize import Normalizer
 from liveqc.engine.packs import Rule
@@ -41,3 +43,22 @@ def test_explanations_list_every_merged_rule() -> None:
     (f,) = Merger(RULES, "v")([(0, 0, 2, "最好"), (1, 0, 2, "最好")], nt, trace={})
     assert f.explanation is not None
     assert f.explanation.rules == ("t/absolute_term.b", "t/absolute_term.a")
+
+
+def test_a_finding_is_immutable_and_keeps_the_contract_shape() -> None:
+    nt = Normalizer()("这个最好用")
+    (finding,) = Merger(RULES, "v1")([(0, 2, 4, "最好")], nt)
+    with pytest.raises(AttributeError):
+        finding.start = 0  # type: ignore[misc]
+    assert finding.to_dict() == {
+        "code": "absolute_term",
+        "rule": "absolute_term.a",
+        "severity": "medium",
+        "start": 2,
+        "end": 4,
+        "match": "最好",
+        "basis": "b",
+        "message": "m",
+        "suggestion": "s",
+    }
+    assert finding.pack == "t" and finding.version == "v1" and finding.explanation is None

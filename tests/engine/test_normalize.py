@@ -1,8 +1,9 @@
 import random
+import re
 
 import pytest
 
-from liveqc.engine.normalize import Normalizer
+from liveqc.engine.normalize import _WHITESPACE, Normalizer, _patterns, char_table
 
 NOISE = [" ", "*", "-", "/", "，", "。", "\u200b", "😀", "~", "　", "!", "【", "】", "·"]
 
@@ -76,3 +77,40 @@ def test_text_that_is_all_noise(normalizer: Normalizer) -> None:
 
 def test_phrase_normalises_like_text(normalizer: Normalizer) -> None:
     assert normalizer.phrase("V 信") == normalizer("V 信").norm == "v信"
+
+
+def test_split_gives_the_same_text_and_offsets_as_a_full_normalisation(
+    normalizer: Normalizer,
+) -> None:
+    rng = random.Random(7)
+    pieces = ["最好", "ＳＰＦ", "這款", "9.9", "面霜", "NO.1", "家人们", *NOISE]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        norm, folded = normalizer.split(text)
+        nt = normalizer(text)
+        assert (nt.norm, nt.folded) == (norm, folded)
+        assert norm == normalizer.phrase(text)
+        for i in range(len(norm)):
+            s, e = nt.to_original(i, i + 1)
+            assert text[s:e].translate(char_table()) == norm[i]
+
+
+def test_whitespace_is_spelled_out_exactly_as_backslash_s() -> None:
+    spelled = re.compile("[" + _WHITESPACE + "]")
+    for cp in range(0x110000):
+        c = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        assert (spelled.match(c) is not None) == c.isspace() == (re.match(r"\s", c) is not None)
+
+
+def test_the_first_character_needing_work_is_found_by_one_class() -> None:
+    """``work`` is the union of the table's characters and noise: text it does not match is
+    already normal, so the engine skips both steps."""
+    _, maybe_noise, _, changes, work = _patterns()
+    for cp in [*range(0x10000), *range(0x1F000, 0x1FB00)]:
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        either = changes.match(c) is not None or maybe_noise.match(c) is not None
+        assert (work.match(c) is not None) == either

@@ -110,3 +110,15 @@ def test_read_number_at_gives_the_elided_unit_back_to_a_count() -> None:
 def test_to_halfwidth_keeps_one_character_for_one() -> None:
     text = "￥１９９．９　元"
     assert to_halfwidth(text) == "¥199.9 元" and len(to_halfwidth(text)) == len(text)
+
+
+def test_half_width_maps_full_width_ascii_and_nothing_else() -> None:
+    wide = {"\u3000": " ", "￥": "¥", "￠": "¢", "￡": "£"}
+    for cp in range(0x10000):
+        c = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        want = chr(cp - 0xFEE0) if 0xFF01 <= cp <= 0xFF5E else wide.get(c, c)
+        assert to_halfwidth(c) == want
+    assert to_halfwidth("原价２９９元，现在￥９９") == "原价299元,现在¥99"
+    assert to_halfwidth("两百九十九") == "两百九十九"

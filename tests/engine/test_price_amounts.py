@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from liveqc.engine.numerals import to_halfwidth
 from liveqc.engine.price_amounts import counts, normalise, scan_amounts
 
 
@@ -71,3 +72,19 @@ def test_normalise_keeps_a_pause_between_two_prices() -> None:
 
 def test_counting_words() -> None:
     assert counts("三件", 1) and not counts("九十九包邮", 3) and not counts("两瓶", 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["原价ＡＢ塊錢两百", "ΣΑΣ原价", "İstanbul九十九", "九十九元", "", "两百 九十九", "299 元 包邮"],
+)
+def test_normalise_is_half_width_lower_case_with_an_offset_per_character(text: str) -> None:
+    s, index = normalise(text)
+    if text.split() == [text]:  # no space: each character maps to its own lower case
+        trad = {"塊": "块", "圓": "圆", "錢": "钱", "萬": "万", "億": "亿"}
+        half = to_halfwidth(text)
+        assert s == "".join(trad.get(c) or c.lower() for c in half)
+        assert index == list(range(len(text) + 1))
+    else:  # spaces inside an amount go, other runs become one
+        assert len(index) == len(s) + 1 and index[-1] == len(text)
+        assert "  " not in s

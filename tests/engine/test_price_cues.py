@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from liveqc.engine.price_cues import (
     ADJACENT,
     AFTER,
@@ -12,7 +14,7 @@ from liveqc.engine.price_cues import (
     NOT_SELLING,
     SELLER_WORDS,
 )
-from liveqc.engine.prices import KINDS
+from liveqc.engine.prices import KINDS, _cues_in
 
 
 def test_every_cue_has_a_known_kind_and_strength() -> None:
@@ -42,3 +44,27 @@ def test_masking_words_are_longer_than_the_cue_they_hide() -> None:
 def test_counting_words_never_pass_as_price_followers() -> None:
     assert not CLASSIFIERS & FOLLOW_CHARS
     assert "销量" in NOT_SELLING and "库存" in NOT_SELLING
+
+
+def _cues_by_word_size(s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """Leftmost-longest cue words, by trying every size at every position (the reference)."""
+    found, k = [], lo
+    while k < hi:
+        for size in range(min(MAX_CUE, hi - k), 0, -1):
+            if s[k : k + size] in CUES or s[k : k + size] in ADJACENT:
+                found.append((k, k + size, s[k : k + size]))
+                k += size
+                break
+        else:
+            k += 1
+    return found
+
+
+def test_cue_words_are_found_leftmost_longest() -> None:
+    rng = random.Random(3)
+    words = [*CUES, *ADJACENT, "九十九", "的", "块", "两百", " ", "，"]
+    for _ in range(500):
+        s = "".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+        lo = rng.randint(0, len(s))
+        hi = rng.randint(lo, len(s))
+        assert _cues_in(s, lo, hi) == _cues_by_word_size(s, lo, hi)

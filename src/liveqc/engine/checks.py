@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from liveqc.engine.facts import Facts
 from liveqc.engine.normalize import NormalizedText
 
 
-@dataclass(frozen=True, slots=True)
-class CheckInput:
-    """What a check sees: the utterance, the trigger's normalised span, the facts."""
+class CheckInput(NamedTuple):
+    """What a check sees: the utterance, the trigger's normalised span, the facts (a named
+    tuple: one is built for every candidate of a rule with a check)."""
 
     text: NormalizedText
     start: int

@@ -23,6 +23,9 @@ from liveqc.errors import RulePackError
 
 ORG_PACK = "org"
 _NO_FACTS = Facts()
+#: ``tuple.__new__(ScanResult, fields)``: builds a result without the named tuple's Python-level
+#: ``__new__`` (it runs once per utterance)
+_result = tuple.__new__
 
 
 def _org_rules(extra_keywords: Mapping[str, Iterable[str]]) -> list[Rule]:
@@ -116,6 +119,7 @@ class ComplianceEngine:
         self.version = self._version(rules, allowlists)
 
         self._normalize = Normalizer()
+        self._split = self._normalize.split
         expander = VariantExpander(self._normalize)
         senses = [str(s) for s in load_variant_data()["senses"]]
         self._match = Matcher(
@@ -187,10 +191,11 @@ class ComplianceEngine:
             raise InvalidFacts(f"unknown category {category!r}")
         if scene not in SCENES:
             raise InvalidFacts(f"unknown scene {scene!r}")
-        nt = self._normalize(text)
-        hits = self._match(nt.norm)
-        if hits is None:
-            return ScanResult(text, (), self.version, nt.norm if explain else None)
+        norm, folded = self._split(text)
+        hits = self._match(norm)
+        if hits is None:  # most utterances: no offset map, no further stage
+            return _result(ScanResult, (text, (), self.version, norm if explain else None, ()))
+        nt = NormalizedText(text, norm, folded)
         return self._finish(nt, hits, category, scene, facts, explain)
 
     def _finish(
@@ -208,7 +213,8 @@ class ComplianceEngine:
             cands = self._validate(hits, nt, category, scene, facts)
             if cands:
                 cands = self._context(cands, hits, nt, facts, category)
-            return ScanResult(text, self._merge(cands, nt) if cands else (), self.version)
+            findings = self._merge(cands, nt) if cands else ()
+            return _result(ScanResult, (text, findings, self.version, None, ()))
         trace: Trace = {}
         cands = self._validate(hits, nt, category, scene, facts, trace)
         if cands:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 import re._parser as _p  # the stdlib's own regex parser, to find literal prefixes
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Set as AbstractSet
+from functools import partial
+from typing import Any, NamedTuple
 
 import ahocorasick
 
 from liveqc.engine.packs import Rule
 from liveqc.engine.variants import VariantExpander
 
+#: What a literal stands for. EXEMPT, ALLOW and SENSE must stay 1-3: the matcher tells these
+#: span kinds apart from the others with one comparison (``kind <= SENSE``).
 KW, EXEMPT, ALLOW, SENSE, TERM, RX, RXF = range(7)
 _MAX_PREFIXES = 512
 _MAX_CLASS = 24
@@ -89,29 +92,31 @@ def _complete(node: tuple[Any, Any]) -> set[str] | None:
     return found if complete and "" not in found else None
 
 
-def literal_factors(pattern: str) -> frozenset[str]:
-    """The most selective set of literals one of which occurs in every match (empty: none).
+#: The most frequent characters of Mandarin text: a factor made of them alone says little about
+#: whether a pattern can match (我 occurs in every other utterance, 岁 rarely).
+_COMMON = frozenset(
+    "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自"
+)
 
-    Consecutive literal elements of the top-level sequence are joined (全网, (全网|全国)最 ...);
-    the run whose shortest string is longest wins, so ``([0-9]+|[一二]+)(个)?小时`` is found
-    through ``小时`` rather than through every digit.
-    """
+
+def _selectivity(run: set[str]) -> tuple[int, int, int]:
+    """Ordering key of a factor run, larger is more selective: longest shortest string, fewest
+    strings, then not made of common characters alone."""
+    return (min(map(len, run)), -len(run), -sum(set(s) <= _COMMON for s in run))
+
+
+def literal_runs(pattern: str) -> list[frozenset[str]]:
+    """Every run of consecutive literal elements of the top-level sequence, each a set of
+    strings one of which occurs in every match: ``(全网|全国)最[^，]{0,6}第一`` gives
+    {全网最, 全国最} and {第一}."""
     try:
         items = list(_p.parse(pattern).data)
     except re.error:
-        return frozenset()
+        return []
     if len(items) == 1 and items[0][0] is _p.SUBPATTERN:
         items = list(items[0][1][-1])
-    best: set[str] = set()
+    runs: list[frozenset[str]] = []
     run: set[str] = {""}
-
-    def better(a: set[str], b: set[str]) -> bool:
-        if not b or "" in b:
-            return False
-        if not a:
-            return True
-        return (min(map(len, b)), -len(b)) > (min(map(len, a)), -len(a))
-
     for node in [*items, (None, None)]:
         alts = _complete(node) if node[0] is not None else None
         if alts is not None:
@@ -119,10 +124,25 @@ def literal_factors(pattern: str) -> frozenset[str]:
             if len(joined) <= _MAX_PREFIXES:
                 run = joined
                 continue
-        if better(best, run):
-            best = run
+        if run and "" not in run:
+            runs.append(frozenset(run))
         run = set(alts) if alts is not None else {""}
-    return frozenset(best)
+    return runs
+
+
+def literal_factors(pattern: str) -> frozenset[str]:
+    """The most selective set of literals one of which occurs in every match (empty: none).
+
+    Consecutive literal elements of the top-level sequence are joined (全网, (全网|全国)最 ...);
+    the run whose shortest string is longest wins, so ``([0-9]+|[一二]+)(个)?小时`` is found
+    through ``小时`` rather than through every digit; on a tie, the run with fewer strings, then
+    the one not made of common characters (``我...岁`` is found through ``岁``).
+    """
+    best: frozenset[str] = frozenset()
+    for run in literal_runs(pattern):
+        if not best or _selectivity(run) > _selectivity(best):
+            best = run
+    return best
 
 
 def literal_prefixes(pattern: str) -> frozenset[str]:
@@ -135,16 +155,33 @@ def literal_prefixes(pattern: str) -> frozenset[str]:
     return frozenset() if "" in found else frozenset(found)
 
 
-@dataclass(slots=True)
-class Hits:
-    """What one pass found: rule candidates plus the spans and terms the later stages need."""
+class Hits(NamedTuple):
+    """What one pass found: rule candidates plus the spans and terms the later stages need
+    (a named tuple: built for every utterance with a candidate)."""
 
     candidates: list[tuple[int, int, int, str]]
-    spans: list[tuple[int, int, int, int]] = field(default_factory=list)
-    terms: set[int] = field(default_factory=set)
+    spans: Sequence[tuple[int, int, int, int]] = ()
+    terms: AbstractSet[int] = frozenset()
 
 
 Finder = Callable[[str], Iterable[tuple[int, int, int]]]
+_hits = tuple.__new__
+_NO_TERMS: frozenset[int] = frozenset()
+
+#: Most strings in a run checked with ``in`` before a factor-searched regex runs.
+_MAX_NEED = 8
+_LOCAL_IGNORECASE = re.compile(r"\(\?[aiLmsux-]*i")
+
+
+def _other_runs(
+    pattern: str, rx: re.Pattern[str], best: frozenset[str]
+) -> tuple[tuple[str, ...], ...]:
+    """The literal runs other than ``best`` that every match of ``rx`` contains verbatim (none
+    when the pattern ignores case: then a literal need not occur as written)."""
+    if rx.flags & re.IGNORECASE or _LOCAL_IGNORECASE.search(pattern):
+        return ()
+    runs = [r for r in literal_runs(pattern) if r != best and len(r) <= _MAX_NEED]
+    return tuple(tuple(sorted(r)) for r in runs)
 
 
 def _build_finder(literals: Sequence[str]) -> Finder | None:
@@ -163,8 +200,7 @@ def _build_finder(literals: Sequence[str]) -> Finder | None:
     ac = ahocorasick_rs.AhoCorasick(
         list(literals), implementation=ahocorasick_rs.Implementation.ContiguousNFA
     )
-    find = ac.find_matches_as_indexes
-    return lambda text: find(text, overlapping=True)
+    return partial(ac.find_matches_as_indexes, overlapping=True)  # no Python frame per call
 
 
 def _pyahocorasick_finder(literals: Sequence[str]) -> Finder:
@@ -198,6 +234,9 @@ class Matcher:
         self.term_ids: dict[str, int] = {}
         self.regexes: list[tuple[int, re.Pattern[str], str]] = []
         self.free_regexes: list[int] = []
+        #: per regex: the literal runs besides its best factor that every match contains; when
+        #: the regex is searched through that factor, one string of each must be in the text
+        self._needs: list[tuple[tuple[str, ...], ...]] = []
         self.keyword_count = 0
 
         def add(text: str, kind: int, ref: int, *, pinyin: bool, label: str) -> None:
@@ -218,9 +257,12 @@ class Matcher:
                 add(term, TERM, self._term(phrase(term)), pinyin=False, label=term)
             for pattern in rule.patterns:
                 idx = len(self.regexes)
-                self.regexes.append((i, re.compile(pattern), pattern))
+                rx = re.compile(pattern)
+                self.regexes.append((i, rx, pattern))
                 prefixes = {phrase(p) for p in literal_prefixes(pattern)} - {""}
-                factors = {phrase(f) for f in literal_factors(pattern)} - {""}
+                best = literal_factors(pattern)
+                factors = {phrase(f) for f in best} - {""}
+                self._needs.append(_other_runs(pattern, rx, best))
                 if factors and (not prefixes or min(map(len, factors)) > min(map(len, prefixes))):
                     # a later literal is more selective: search the text when it occurs
                     for factor in factors:
@@ -250,44 +292,49 @@ class Matcher:
 
     def __call__(self, norm: str) -> Hits | None:
         """Find candidates in ``norm``; ``None`` when no rule can fire (the fast path)."""
+        found = self._find(norm) if self._find is not None else ()
+        if not found and not self.free_regexes:  # a third of all utterances: nothing at all
+            return None
         cands: list[tuple[int, int, int, str]] = []
         spans: list[tuple[int, int, int, int]] | None = None
         terms: set[int] | None = None
         searched: set[int] | None = None
-        if self._find is not None:
-            regexes = self.regexes
-            entries = self._entries
-            for lit_idx, start, end in self._find(norm):
-                for kind, ref, label in entries[lit_idx]:
-                    if kind == KW:
-                        cands.append((ref, start, end, label))
-                    elif kind == RX:
+        regexes = self.regexes
+        entries = self._entries
+        for lit_idx, start, end in found:
+            for kind, ref, label in entries[lit_idx]:
+                if kind == KW:
+                    cands.append((ref, start, end, label))
+                elif kind <= SENSE:  # EXEMPT, ALLOW, SENSE: spans the context stage reads
+                    if spans is None:
+                        spans = []
+                    spans.append((kind, ref, start, end))
+                elif kind == TERM:
+                    if terms is None:
+                        terms = set()
+                    terms.add(ref)
+                elif kind == RX:
+                    rule_idx, rx, pattern = regexes[ref]
+                    m = rx.match(norm, start)
+                    if m and m.end() > start:
+                        cands.append((rule_idx, start, m.end(), pattern))
+                else:  # RXF
+                    if searched is None:
+                        searched = set()
+                    if ref not in searched:
+                        searched.add(ref)
+                        needs = self._needs[ref]
+                        if needs and not all(any(w in norm for w in r) for r in needs):
+                            continue  # another literal every match needs is absent
                         rule_idx, rx, pattern = regexes[ref]
-                        m = rx.match(norm, start)
-                        if m and m.end() > m.start():
-                            cands.append((rule_idx, m.start(), m.end(), pattern))
-                    elif kind == RXF:
-                        if searched is None:
-                            searched = set()
-                        if ref not in searched:
-                            searched.add(ref)
-                            rule_idx, rx, pattern = regexes[ref]
-                            for m in rx.finditer(norm):
-                                if m.end() > m.start():
-                                    cands.append((rule_idx, m.start(), m.end(), pattern))
-                    elif kind == TERM:
-                        if terms is None:
-                            terms = set()
-                        terms.add(ref)
-                    else:
-                        if spans is None:
-                            spans = []
-                        spans.append((kind, ref, start, end))
+                        for m in rx.finditer(norm):
+                            if m.end() > m.start():
+                                cands.append((rule_idx, m.start(), m.end(), pattern))
         for idx in self.free_regexes:
-            rule_idx, rx, pattern = self.regexes[idx]
+            rule_idx, rx, pattern = regexes[idx]
             for m in rx.finditer(norm):
                 if m.end() > m.start():
                     cands.append((rule_idx, m.start(), m.end(), pattern))
         if not cands:
             return None
-        return Hits(cands, spans or [], terms or set())
+        return _hits(Hits, (cands, spans or (), terms or _NO_TERMS))

@@ -10,6 +10,8 @@ from liveqc.engine.packs import Rule
 from liveqc.engine.taxonomy import SEVERITY_RANK
 from liveqc.engine.validate import Candidate, Trace
 
+_finding = tuple.__new__
+
 
 class Merger:
     """An utterance carries each code once per span: overlapping same-code matches merge."""
@@ -53,7 +55,7 @@ class Merger:
             nstart = min(c[1] for c in group)
             nend = max(c[2] for c in group)
         rule = rules[best[0]]
-        start, end = nt.to_original(nstart, nend)
+        start, end = (nstart, nend) if nt.folded is None else nt.to_original(nstart, nend)
         explanation = None
         if trace is not None:
             notes = [f"matched {rules[c[0]].key} by {c[3]!r}" for c in group]
@@ -61,17 +63,20 @@ class Merger:
                 notes.extend(trace.get(c[:3], []))
             merged = [rule.key, *sorted({rules[c[0]].key for c in group} - {rule.key})]
             explanation = Explanation(best[3], nt.norm[nstart:nend], tuple(notes), tuple(merged))
-        return Finding(  # positional: this runs for every finding
-            rule.code,
-            rule.id,
-            rule.severity,
-            start,
-            end,
-            nt.original[start:end],
-            rule.basis,
-            rule.message,
-            rule.suggestion,
-            rule.pack,
-            self.version,
-            explanation,
+        return _finding(  # tuple.__new__: this runs for every finding
+            Finding,
+            (
+                rule.code,
+                rule.id,
+                rule.severity,
+                start,
+                end,
+                nt.original[start:end],
+                rule.basis,
+                rule.message,
+                rule.suggestion,
+                rule.pack,
+                self.version,
+                explanation,
+            ),
         )

@@ -23,9 +23,13 @@ _KEEP_PUNCT = ".%+"
 _ASCII_NOISE = "".join(
     re.escape(c) for c in map(chr, range(0x21, 0x7F)) if not c.isalnum() and c not in _KEEP_PUNCT
 )
+#: Every whitespace character, spelled out: a class of plain characters compiles to a bitmap,
+#: while ``\s`` is tested per character (twice as slow); Unicode has no whitespace above the BMP.
+_WHITESPACE = "".join(re.escape(chr(cp)) for cp in range(0x10000) if chr(cp).isspace())
 #: Characters removed as noise wherever they occur.
 _NOISE_CLASS = (
-    r"\s\u00a0\u00ad\u00b7\u200b-\u200f\u2010-\u2027\u2030-\u205e\u2060-\u2064\u2190-\u21ff"
+    _WHITESPACE
+    + r"\u00a0\u00ad\u00b7\u200b-\u200f\u2010-\u2027\u2030-\u205e\u2060-\u2064\u2190-\u21ff"
     r"\u2300-\u23ff\u2500-\u27bf\u2b00-\u2bff\u3001-\u3003\u3008-\u3011\u3014-\u301f\u30fb"
     r"\ufe00-\ufe0f\ufe10-\ufe1f\ufe30-\ufe4f\ufeff\uff65\U0001f000-\U0001faff" + _ASCII_NOISE
 )
@@ -90,7 +94,8 @@ class NormalizedText:
         seg_orig: list[int] = []
         folded = self.folded or ""
         pos = npos = 0
-        for m in _patterns()[0].finditer(folded):
+        noise, _, no_period, _, _ = _patterns()
+        for m in (noise if "." in folded else no_period).finditer(folded):
             s, e = m.span()
             if s > pos:
                 seg_norm.append(npos)
@@ -122,10 +127,11 @@ def _class_body(codepoints: list[int]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], ...]:
     """The noise pattern, extended with every character the table maps to noise (full-width
     punctuation), and a class of the characters the table really has to change. Splitting them
-    lets text whose only oddity is punctuation skip the character table."""
+    lets text whose only oddity is punctuation skip the character table; their union finds, in
+    one pass, the first character that needs any work (most utterances have none)."""
     table = char_table()
     base = re.compile("[" + _NOISE_CLASS + "]")
     to_noise = sorted(cp for cp, v in table.items() if base.fullmatch(v))
@@ -133,8 +139,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.P
     noise = re.compile("[" + noise_class + r"]+|(?<!\d)\.+|\.(?!\d)")
     maybe_noise = re.compile("[" + noise_class + r"\.]")  # one cheap class test first
     no_period = re.compile("[" + noise_class + "]+")  # enough when the text has no period
-    changes = re.compile("[" + _class_body(sorted(set(table) - set(to_noise))) + "]")
-    return noise, maybe_noise, no_period, changes
+    changes_body = _class_body(sorted(set(table) - set(to_noise)))
+    changes = re.compile("[" + changes_body + "]")
+    work = re.compile("[" + noise_class + r"\." + changes_body + "]")
+    return noise, maybe_noise, no_period, changes, work
 
 
 class Normalizer:
@@ -142,20 +150,34 @@ class Normalizer:
 
     def __init__(self) -> None:
         self._table = char_table()
-        noise, maybe_noise, no_period, changes = _patterns()
+        noise, maybe_noise, no_period, changes, work = _patterns()
+        self._work = work.search
         self._changes = changes.search
         self._maybe_noise = maybe_noise.search
         self._sub = noise.sub
         self._sub_no_period = no_period.sub
 
     def __call__(self, text: str) -> NormalizedText:
-        folded = text.translate(self._table) if self._changes(text) else text
-        if self._maybe_noise(folded) is None:
-            return NormalizedText(text, folded)
+        return NormalizedText(text, *self.split(text))
+
+    def split(self, text: str) -> tuple[str, str | None]:
+        """The normalised text and the folded text it came from (``None`` when no character
+        was removed, so offsets are the same). The engine calls this on its hot path and builds
+        the :class:`NormalizedText` only when the matcher found a candidate."""
+        first = self._work(text)
+        if first is None:  # nothing to fold, nothing to remove
+            return text, None
+        pos = first.start()  # everything before it is already normal
+        # fold from there on only: the table costs a dictionary miss per character
+        folded = (
+            text[:pos] + text[pos:].translate(self._table) if self._changes(text, pos) else text
+        )
+        if self._maybe_noise(folded, pos) is None:
+            return folded, None
         norm = self._sub("", folded) if "." in folded else self._sub_no_period("", folded)
         if len(norm) == len(folded):  # nothing removed: offsets are the same
-            return NormalizedText(text, norm)
-        return NormalizedText(text, norm, folded)
+            return norm, None
+        return norm, folded
 
     def phrase(self, text: str) -> str:
         """Normalise a trigger phrase the same way as text (offsets not needed)."""

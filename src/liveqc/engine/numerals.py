@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 #: Digit characters and their values (两 and 幺 are spoken forms of 2 and 1).
 DIGITS: dict[str, int] = {
@@ -40,12 +41,14 @@ _SPOKEN_ONLY = frozenset("两兩幺洞")  # never read as a digit inside a digit
 
 def to_halfwidth(text: str) -> str:
     """Map full-width ASCII (０-９, ．, ￥…) to half-width, one character for one."""
-    return "".join(
-        chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else _WIDE.get(c, c) for c in text
-    )
+    if _FULL_WIDTH.search(text) is None:  # the usual case: nothing to map
+        return text
+    return text.translate(_HALF)
 
 
 _WIDE = {"\u3000": " ", "￥": "¥", "￠": "¢", "￡": "£"}
+_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {ord(k): v for k, v in _WIDE.items()}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e" + "".join(_WIDE) + "]")
 
 
 def _is_digit_char(c: str) -> bool:
@@ -173,6 +176,7 @@ def _parse_head(s: str) -> Decimal | None:
     return parse_number(s)
 
 
+@lru_cache(maxsize=4096)  # pure; hosts repeat the same few prices (九十九, 两百九十九) all day
 def parse_number(text: str) -> Decimal | None:
     """Read the whole of ``text`` as one spoken number, or None if it is not one.
 

@@ -8,10 +8,14 @@ amount is a price, and of which kind, is decided in ``liveqc.engine.prices``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from liveqc.engine.numerals import (
+    BIG_UNITS,
+    DIGITS,
+    SMALL_UNITS,
     NumberSpan,
     is_numeral_char,
     parse_number,
@@ -37,15 +41,30 @@ class Amount:
     per_unit: bool = False  # a unit price worked out aloud (算下来一斤十块九)
 
 
+#: Traditional money characters read as their simplified forms.
+_TRADITIONAL = {"塊": "块", "圓": "圆", "錢": "钱", "萬": "万", "億": "亿"}
+#: Where a number (or a vague 几) may start: what ``scan_amounts`` jumps to.
+_NUMBER_START = re.compile(
+    "[" + re.escape("".join(sorted({*DIGITS, *SMALL_UNITS, *BIG_UNITS, "几"}))) + "0-9０-９]"
+)
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """Half-width and lower-case, with offsets back into ``text``.
 
     Spaces inside an amount (两百 九十九, 299 元) go; other runs of spaces become one, since in
     a transcript they often mark a pause between phrases.
     """
+    half = to_halfwidth(text)
+    if half.split() == [half] and "Σ" not in half:  # no space: one character for one
+        low = half.lower()
+        if len(low) == len(half):  # no character lower-cases to two
+            for old, new in _TRADITIONAL.items():
+                if old in low:
+                    low = low.replace(old, new)
+            return low, list(range(len(text) + 1))
     chars: list[str] = []
     index: list[int] = []
-    half = to_halfwidth(text)
     for pos, c in enumerate(half):
         if c.isspace():
             prev = chars[-1] if chars else ""
@@ -53,7 +72,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
                 chars.append(" ")
                 index.append(pos)
             continue
-        chars.append({"塊": "块", "圓": "圆", "錢": "钱", "萬": "万", "億": "亿"}.get(c, c.lower()))
+        chars.append(_TRADITIONAL.get(c) or c.lower())
         index.append(pos)
     index.append(len(text))
     return "".join(chars), index
@@ -149,8 +168,10 @@ def scan_amounts(s: str) -> list[Amount]:
     i = 0
     while i < len(s):
         if not (is_numeral_char(s[i]) or s[i] == "几"):
-            i += 1
-            continue
+            found = _NUMBER_START.search(s, i)  # skip to the next numeral in one C call
+            if found is None:
+                break
+            i = found.start()
         num = read_number_at(s, i)
         if num is None:
             while i < len(s) and (is_numeral_char(s[i]) or s[i] == "几"):
