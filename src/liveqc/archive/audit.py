@@ -16,7 +16,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -147,6 +147,14 @@ class ProgressSink(Protocol):
     def start(self, total: int) -> None: ...
 
     def advance(self, rows: int) -> None: ...
+
+
+@runtime_checkable
+class FileProgressSink(ProgressSink, Protocol):
+    """A sink that also hears, after each part, how many files are done and how many
+    utterances were read so far (the CLI's bar shows them)."""
+
+    def files(self, done: int, total: int, utterances: int) -> None: ...
 
 
 @dataclass
@@ -330,6 +338,8 @@ def _write(
     """Stream results into the Parquet writer; errors are listed in file order."""
     order = {f.file: i for i, f in enumerate(summary.files)}
     pending = deque(unreadable)
+    parts_left = Counter(part.source for part in parts)
+    files_done = 0
     with pq.ParquetWriter(tmp, FINDINGS_SCHEMA, compression="zstd") as writer:
         for part, result in zip(parts, results, strict=True):
             while pending and pending[0][0] < order[part.source]:
@@ -348,6 +358,10 @@ def _write(
                 summary.add_error(part.source, line, error)
             if progress is not None:
                 progress.advance(part.rows)
+            parts_left[part.source] -= 1
+            files_done += parts_left[part.source] == 0
+            if isinstance(progress, FileProgressSink):
+                progress.files(files_done, len(parts_left), summary.utterances)
     for _, file, error in pending:
         summary.add_error(file, None, error)
 

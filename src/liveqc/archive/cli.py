@@ -41,6 +41,7 @@ class _RichProgress:
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            TextColumn,
             TimeRemainingColumn,
         )
 
@@ -48,6 +49,7 @@ class _RichProgress:
             "[progress.description]{task.description}",
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[files]}"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -62,10 +64,14 @@ class _RichProgress:
         self._bar.__exit__(None, None, None)
 
     def start(self, total: int) -> None:
-        self._task = self._bar.add_task("rows", total=total or None)
+        self._task = self._bar.add_task("rows", total=total or None, files="")
 
     def advance(self, rows: int) -> None:
         self._bar.advance(self._task, rows)
+
+    def files(self, done: int, total: int, utterances: int) -> None:
+        note = f"files {done}/{total} · utterances {utterances:,}"
+        self._bar.update(self._task, files=note)
 
 
 def _print_summary(summary: Summary) -> None:

@@ -348,6 +348,7 @@ def import_command(
 
     Example: liveqc products import products.xlsx --org 星河直播 --as qc@xinghe.example
     """
+    from liveqc.jobs.progress import terminal_bar
     from liveqc.products import importing
 
     fmt = _format(fmt)
@@ -355,8 +356,10 @@ def import_command(
         data = file.read_bytes()
     except OSError as exc:
         raise InputError(f"{file}: {exc.strerror or exc}") from None
-    with _org_session(org, actor) as (session, user):
-        report = importing.import_products(session, data=data, actor=user, valid_only=valid_only)
+    with _org_session(org, actor) as (session, user), terminal_bar("import") as progress:
+        report = importing.import_products(
+            session, data=data, actor=user, valid_only=valid_only, progress=progress
+        )
     if fmt == "json":
         _json(report.to_dict())
     else:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveqc.errors import ValidationFailed
+from liveqc.jobs.progress import Progress, no_progress
 from liveqc.products import documents as docs
 from liveqc.products import service
 from liveqc.products.models import Product, ProductCategory
@@ -234,8 +235,11 @@ def import_products(
     actor: object,
     valid_only: bool = False,
     today: date | None = None,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Check every row, then import all of them, or (``valid_only``) only the accepted ones.
+
+    ``progress(done, total, message)`` hears of each row checked, then of each row written.
 
     Raises:
         ValidationFailed: the file is not a readable .xlsx with the required header columns.
@@ -246,6 +250,8 @@ def import_products(
     plans: list[tuple[RowResult, dict[str, str], dict[str, Any], DocumentFields | None]] = []
     seen_sku: dict[str, int] = {}
     seen_gtin: dict[str, int] = {}
+    steps = 2 * len(rows)
+    progress(0, steps, "checking rows")
     for number, values in rows:
         reasons: list[str] = []
         product, document = _check_row(values, today, reasons)
@@ -272,11 +278,14 @@ def import_products(
         result = RowResult(number, sku, not reasons, reasons)
         results.append(result)
         plans.append((result, values, product, document))
+        progress(len(results), steps, f"checked row {number}")
     write = valid_only or all(r.accepted for r in results)
     if write:
-        for result, values, product, document in plans:
+        for index, (result, values, product, document) in enumerate(plans, start=1):
             if result.accepted:
                 _write_row(session, result, values, product, document, actor, today)
+            progress(len(rows) + index, steps, f"imported row {result.row}")
+    progress(steps, steps, "done")
     return ImportReport(results, imported=write and any(r.accepted for r in results),
                         valid_only=valid_only)  # fmt: skip
 

@@ -6,7 +6,6 @@ the domain gave) instead of an error page, and changes nothing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Annotated, Any
@@ -14,16 +13,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep, SettingsDep
 from liveqc.errors import LiveQCError, PermissionDenied
+from liveqc.jobs import kinds as job_kinds
+from liveqc.jobs import pages as job_views
+from liveqc.jobs.deps import start_job
 from liveqc.products import explain, files, flows, importing, service
 from liveqc.products.aql import DefectClass
 from liveqc.products.documents import Condition, DocumentType
-from liveqc.products.models import ProductCategory, ProductStatus
+from liveqc.products.models import Product, ProductCategory, ProductStatus, Supplier
 from liveqc.products.schemas import (
     DocumentFields,
     LotCreate,
@@ -34,7 +37,9 @@ from liveqc.products.schemas import (
     TestItemIn,
     TestReportCreate,
 )
+from liveqc.web import tables
 from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.tables import Column, Table
 from liveqc.web.views import ConsolePrincipal, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +74,29 @@ def _page(request: Request, template: str, principal: Principal, **context: Any)
     )
 
 
-@router.get("/products")
+PRODUCTS = Table(
+    "products",
+    (
+        Column("sku", "search.col.sku", Product.sku, "text"),
+        Column("name", "search.col.name", Product.name, "text", (Product.name, Product.sku)),
+        Column("brand", "search.col.brand", Product.brand, "text"),
+        Column("category", "search.col.category", Product.category, "exact",
+               choices=tuple(ProductCategory),
+               value=lambda p, t: t(f"products.cat.{p.category.value}")),
+        Column("supplier", "search.col.supplier", Supplier.name, "text",
+               value=lambda p, t: p.supplier.name),
+        Column("status", "search.col.status", Product.status, "exact",
+               choices=tuple(ProductStatus),
+               value=lambda p, t: t(f"products.state.{p.status.value}")),
+        Column("gtin", "search.col.gtin", Product.gtin, "text"),
+    ),
+    default_order=(Product.id,),
+    tiebreak=Product.id,
+    aliases={"status": "status", "category": "category", "q": "name"},
+)  # fmt: skip
+
+
+@router.get("/products", response_model=None)
 def catalogue(
     request: Request,
     principal: ConsolePrincipal,
@@ -77,28 +104,45 @@ def catalogue(
     status: str = "",
     category: str = "",
     q: str = "",
-) -> HTMLResponse:
-    status_filter = ProductStatus(status) if status in set(ProductStatus) else None
-    category_filter = ProductCategory(category) if category in set(ProductCategory) else None
-    rows, total = service.list_products(
-        session, limit=200, status=status_filter, category=category_filter, q=q[:100] or None
-    )
+) -> Response:
+    stmt = select(Product).join(Supplier, Supplier.id == Product.supplier_id)
+    listing = tables.serve(request, session, PRODUCTS, stmt)
+    if isinstance(listing, Response):
+        return listing
     return _page(
         request,
         "list.html",
         principal,
-        products=rows,
-        total=total,
+        products=listing.rows,
+        total=listing.total,
+        listing=listing,
         statuses=list(dict.fromkeys(ProductStatus)),
         categories=list(ProductCategory),
         selected={"status": status, "category": category, "q": q[:100]},
     )
 
 
-@router.get("/products/suppliers")
-def suppliers(request: Request, principal: ConsolePrincipal, session: SessionDep) -> HTMLResponse:
-    rows, _ = service.list_suppliers(session, limit=200)
-    return _page(request, "suppliers.html", principal, suppliers=rows)
+SUPPLIERS = Table(
+    "suppliers",
+    (
+        Column("name", "search.col.supplier", Supplier.name, "text"),
+        Column("credit_code", "search.col.credit_code", Supplier.credit_code, "text"),
+        Column("licence_valid_to", "search.col.licence_valid_to", Supplier.licence_valid_to),
+        Column("region", "search.col.region", Supplier.region, "text"),
+        Column("contact_name", "search.col.contact", Supplier.contact_name, "text"),
+        Column("contact_phone", "search.col.phone"),
+    ),
+    default_order=(Supplier.id,),
+    tiebreak=Supplier.id,
+)
+
+
+@router.get("/products/suppliers", response_model=None)
+def suppliers(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
+    listing = tables.serve(request, session, SUPPLIERS, select(Supplier))
+    if isinstance(listing, Response):
+        return listing
+    return _page(request, "suppliers.html", principal, suppliers=listing.rows, listing=listing)
 
 
 @router.post("/products/suppliers")
@@ -183,29 +227,38 @@ async def create_product(
 
 
 @router.get("/products/import")
-def import_form(request: Request, principal: ConsolePrincipal) -> HTMLResponse:
+def import_form(
+    request: Request, principal: ConsolePrincipal, session: SessionDep, job: int | None = None
+) -> HTMLResponse:
+    """The upload form; with ``job``, that import's progress bar and, once done, its report."""
     report = request.session.pop("import_report", None)
-    return _page(request, "import.html", principal, report=report, columns=importing.COLUMNS)
+    running = None
+    if job is not None:
+        running = job_views.read_mine(request, session, principal, job)
+        report = running.result if running.status == "succeeded" else None
+    return _page(
+        request, "import.html", principal, report=report, job=running, columns=importing.COLUMNS
+    )
 
 
 @router.post("/products/import")
 async def import_upload(
-    request: Request, principal: ConsolePrincipal, session: SessionDep
+    request: Request, principal: ConsolePrincipal, session: SessionDep, settings: SettingsDep
 ) -> Response:
+    """Store the upload and import it as a background job; the form page shows its bar."""
     form = await request.form()
     _guard(request, str(form.get("csrf", "")))
     upload = form.get("file")
-
-    def action() -> None:
-        if not isinstance(upload, UploadFile):
-            raise PermissionDenied("choose an .xlsx file")
-        data = _read_bytes(upload)
-        report = importing.import_products(
-            session, data=data, actor=principal.user, valid_only=form.get("valid_only") == "on"
-        )
-        request.session["import_report"] = json.loads(json.dumps(report.to_dict(), default=str))
-
-    return _attempt(request, session, "/products/import", action)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        request.session["flash"] = ["error", "choose an .xlsx file"]
+        return RedirectResponse("/products/import", status_code=303)
+    params = {
+        "upload": job_kinds.store(settings, _read_bytes(upload)),
+        "valid_only": form.get("valid_only") == "on",
+        "filename": upload.filename[:200],
+    }
+    started = start_job(request, session, principal, kind=job_kinds.PRODUCTS_IMPORT, params=params)
+    return RedirectResponse(f"/products/import?job={started.id}", status_code=303)
 
 
 def _read_bytes(upload: UploadFile) -> bytes:

@@ -5,20 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from liveqc.accounts import service as accounts
 from liveqc.api.deps import SessionDep
 from liveqc.db.types import utcnow
-from liveqc.errors import InputError
+from liveqc.errors import InputError, PermissionDenied
+from liveqc.jobs import kinds as job_kinds
+from liveqc.jobs.deps import start_job
 from liveqc.reports import bluebook, collect, market, render
 from liveqc.reports.schemas import Period, ReportFormat
 from liveqc.web.i18n import LOCALES, pick_locale, translator
 from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, csrf_token
+from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(
@@ -86,6 +88,24 @@ def reports_page(
         },
         status_code=status,
     )
+
+
+@router.post("/reports/bluebook/jobs")
+def bluebook_job(
+    request: Request,
+    principal: ConsolePrincipal,
+    session: SessionDep,
+    fmt: Annotated[ReportFormat, Form()],
+    period: Annotated[str, Form(max_length=16)] = "",
+    lang: Annotated[str, Form(max_length=8)] = "",
+    csrf: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
+    """Generate the report as a background job; its page links to the file when done."""
+    if not check_csrf(request, csrf):
+        raise PermissionDenied("the form expired; reload the page and try again")
+    params = {"period": _period(period).label, "fmt": fmt.value, "lang": pick_locale(lang)}
+    job = start_job(request, session, principal, kind=job_kinds.BLUEBOOK, params=params)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @router.get("/reports/bluebook.{fmt}")

@@ -27,6 +27,7 @@ from liveqc.db import tenancy
 from liveqc.engine.taxonomy import CODES
 from liveqc.errors import NotFound, ValidationFailed
 from liveqc.events.service import record
+from liveqc.jobs.progress import Progress, no_progress
 from liveqc.live_sessions.models import Alert, LineupItem, LiveSession, Segment
 from liveqc.products.models import Product, ProductCategory
 from liveqc.spot_checks.jurisdiction import coverage, regulator_scope, require_regulator
@@ -137,8 +138,12 @@ def run_campaign(
     campaign_id: int,
     path: str = "",
     max_examples: int = MAX_EXAMPLES,
+    progress: Progress = no_progress,
 ) -> Campaign:
-    """Collect the campaign's hits over the regulator's jurisdiction and store the report."""
+    """Collect the campaign's hits over the regulator's jurisdiction and store the report.
+
+    ``progress(done, total, message)`` hears of each stored record and transcript segment read.
+    """
     require_regulator(principal)
     campaign = get_campaign_or_raise(session, campaign_id)
     codes = set(campaign.codes)
@@ -166,6 +171,7 @@ def run_campaign(
             )
             .order_by(Finding.id)
         ).all()
+        progress(0, None, "findings")
         for finding, scan in findings:
             if not wanted(scope, finding.organisation_id, scan.category):
                 continue
@@ -196,6 +202,7 @@ def run_campaign(
             )
             .order_by(Alert.id)
         ).all()
+        progress(len(findings), None, "alerts")
         for alert, category in alerts:
             category = str(category) if category else None
             if not wanted(scope, alert.organisation_id, category):
@@ -227,7 +234,12 @@ def run_campaign(
             )
             .order_by(Segment.id)
         ).all()
-        for segment, category in segments:
+        read = len(findings) + len(alerts)
+        steps = read + len(segments)
+        progress(read, steps, "transcripts")
+        for number, (segment, category) in enumerate(segments, start=read + 1):
+            if number % 50 == 0:
+                progress(number, steps, "transcripts")
             category = str(category) if category else None
             engine = engines.get(segment.organisation_id)
             if engine is None or not wanted(scope, segment.organisation_id, category):
@@ -254,6 +266,7 @@ def run_campaign(
                         segment.text,
                     )
                 )
+        progress(steps, steps, "report")
         titles = _session_titles(session, {h["live_session_id"] for h in hits})
     names = dict(session.execute(select(Organisation.id, Organisation.name)).all())
     report = _report(campaign, hits, names, titles, len(orgs), max_examples)

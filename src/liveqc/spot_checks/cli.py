@@ -171,6 +171,7 @@ def campaign_run(
     from liveqc.db.migrate import require_current_schema
     from liveqc.db.session import make_db_engine, make_session_factory
     from liveqc.errors import NotFound, ValidationFailed
+    from liveqc.jobs.progress import terminal_bar
     from liveqc.spot_checks import campaigns
     from liveqc.spot_checks.models import Campaign
 
@@ -187,9 +188,14 @@ def campaign_run(
             principal = accounts.principal_for(user, row.organisation_id)
         # The run reads in the regulator's own tenancy, as a request of that user would.
         tenancy.set_organisation(session, row.organisation_id)
-        row = campaigns.run_campaign(
-            session, principal, campaign_id=campaign_id, path=f"cli campaign run {campaign_id}"
-        )
+        with terminal_bar("campaign") as progress:
+            row = campaigns.run_campaign(
+                session,
+                principal,
+                campaign_id=campaign_id,
+                path=f"cli campaign run {campaign_id}",
+                progress=progress,
+            )
         report = campaigns.to_json(row)
         if output is not None:
             if output.suffix.lower() == ".xlsx":

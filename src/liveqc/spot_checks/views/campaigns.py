@@ -10,6 +10,9 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveqc.api.deps import IdPath, PageDep, SessionDep
+from liveqc.jobs import kinds as job_kinds
+from liveqc.jobs.deps import start_job
+from liveqc.jobs.schemas import JobRead
 from liveqc.spot_checks import campaigns
 from liveqc.spot_checks.views.deps import Created, Regulator, RegulatorReader
 
@@ -77,6 +80,17 @@ def run_campaign(
 ) -> Any:
     row = campaigns.run_campaign(session, principal, campaign_id=campaign_id, path=request.url.path)
     return CampaignRead.model_validate(row)
+
+
+@router.post("/regulator/campaigns/{campaign_id}/run-job", response_model=JobRead, status_code=202)
+def run_campaign_job(
+    campaign_id: IdPath, request: Request, principal: Regulator, session: SessionDep
+) -> Any:
+    """Run the campaign as a background job; follow it at ``GET /api/v1/jobs/{id}``."""
+    campaigns.get_campaign_or_raise(session, campaign_id)
+    params = {"campaign_id": campaign_id}
+    job = start_job(request, session, principal, kind=job_kinds.CAMPAIGN_RUN, params=params)
+    return JobRead.of(job)
 
 
 @router.get("/regulator/campaigns/{campaign_id}/report", response_class=Response)

@@ -1,0 +1,1 @@
+"""Background jobs: long work off the request, with progress, results and notifications."""
