@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     nats_prefix: str = Field(default="liveqc", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     #: Segment partitions (by live session id); per-session order holds within a partition.
     ingest_partitions: int = Field(default=16, ge=1, le=1024)
+    #: Threads of a web process that run background jobs (imports, reports, campaign runs).
+    job_workers: int = Field(default=2, ge=1, le=64)
+    #: Least seconds between two progress writes of a running job to its row (PostgreSQL).
+    job_progress_interval: float = Field(default=0.5, ge=0, le=60)
 
     @field_validator("log_level")
     @classmethod

@@ -1,5 +1,6 @@
 """A QC reviewer imports a product list from the console: the upload starts a background job,
-its bar runs to done, the report appears and the header tray notifies."""
+its bar runs to done, the report appears, the header tray notifies and the sidebar leads to
+the jobs list."""
 
 from __future__ import annotations
 
@@ -53,8 +54,13 @@ def watch_import(
     expect(item).to_contain_text(ZH("jobs.status.succeeded"))
     if screenshot is not None:
         screenshot(page, "jobs-tray")
-    # opening the job reads the notification
-    page.goto(f"/jobs/{job_id}")
+    # the sidebar leads to my jobs; opening the job reads the notification
+    nav = page.locator("nav.sidebar").get_by_role("link", name=ZH("nav.jobs"))
+    nav.click()
+    expect(page).to_have_url(re.compile(r"/jobs$"))
+    expect(nav).to_have_attribute("aria-current", "page")
+    page.locator(f"main a[href='/jobs/{job_id}']").first.click()
+    expect(page).to_have_url(re.compile(rf"/jobs/{job_id}$"))
     expect(page.locator("h1")).to_contain_text(ZH("jobs.kinds.products.import"))
     expect(page.locator("[data-jobs-count]")).to_be_hidden()
 

@@ -174,3 +174,14 @@ def test_the_pool_runs_jobs_in_threads_with_throttled_progress(
     finally:
         probe.release.set()
         runner.shutdown(wait=True)
+
+
+def test_the_pool_size_and_the_progress_interval_come_from_settings(
+    fresh_engine: Engine, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, job_workers=3, job_progress_interval=1.5)
+    runner = JobRunner(make_session_factory(fresh_engine), settings)
+    try:
+        assert runner.min_interval == 1.5 and runner.workers == 3
+    finally:
+        runner.shutdown(wait=True)

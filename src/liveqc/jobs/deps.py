@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from liveqc.accounts.service import Principal
 from liveqc.jobs.models import Job
+from liveqc.jobs.reading import close_reader
 from liveqc.jobs.runner import JobRunner
 
 log = logging.getLogger("liveqc.jobs")
@@ -39,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         runner.shutdown(wait=False)
+        close_reader(app)
 
 
 def get_runner(request: Request) -> JobRunner:

@@ -1,5 +1,6 @@
 """Console pages ``/jobs`` and ``/jobs/{id}``, the JSON the progress bars and the header tray
-poll, downloads of a job's file, and the pages' script."""
+poll, downloads of a job's file, and the pages' script. The pages and the polls read through
+:mod:`liveqc.jobs.reading`, so they answer while a job holds SQLite's one writer."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep
 from liveqc.errors import NotFound, PermissionDenied
-from liveqc.jobs import kinds, service
+from liveqc.jobs import kinds, reading, service
 from liveqc.jobs.deps import RunnerDep, lifespan, runner_for
 from liveqc.jobs.models import Job, JobStatus
+from liveqc.jobs.reading import ReadConsolePrincipal, ReadSessionDep
 from liveqc.jobs.schemas import JobRead
 from liveqc.web.i18n import LOCALES, pick_locale, translator
 from liveqc.web.views import HERE as WEB_DIR
@@ -104,7 +106,7 @@ def script() -> Response:
 
 @router.get("/jobs/tray.json")
 def tray(
-    request: Request, principal: ConsolePrincipal, session: SessionDep, runner: RunnerDep
+    request: Request, principal: ReadConsolePrincipal, session: ReadSessionDep, runner: RunnerDep
 ) -> JSONResponse:
     """My running jobs and my unread notifications of finished ones."""
     active, unread = service.tray(session, user_id=principal.user.id)
@@ -139,8 +141,8 @@ def mark_all_seen(
 @router.get("/jobs")
 def jobs_page(
     request: Request,
-    principal: ConsolePrincipal,
-    session: SessionDep,
+    principal: ReadConsolePrincipal,
+    session: ReadSessionDep,
     runner: RunnerDep,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> HTMLResponse:
@@ -163,13 +165,13 @@ def read_mine(request: Request, session: Session, principal: Principal, job_id: 
 def job_page(
     request: Request,
     job_id: IdPath,
-    principal: ConsolePrincipal,
-    session: SessionDep,
+    principal: ReadConsolePrincipal,
+    session: ReadSessionDep,
     runner: RunnerDep,
 ) -> HTMLResponse:
     """One job; opening a finished one reads its notification."""
     job = _mine(session, principal, job_id)
-    service.mark_seen(session, [job], user_id=principal.user.id)
+    reading.mark_seen(request, session, principal, job)
     return render(request, "jobs/detail.html", principal, job=JobRead.of(job, runner.live(job.id)))
 
 
@@ -177,8 +179,8 @@ def job_page(
 def job_status(
     request: Request,
     job_id: IdPath,
-    principal: ConsolePrincipal,
-    session: SessionDep,
+    principal: ReadConsolePrincipal,
+    session: ReadSessionDep,
     runner: RunnerDep,
 ) -> JSONResponse:
     job = _mine(session, principal, job_id)

@@ -6,8 +6,10 @@ always finds its row. The work runs in one transaction, committed together with 
 
 Progress is kept in memory for the pages of this process and, where the database takes a second
 writer while the work's transaction is open (PostgreSQL), committed to the row at most every
-``min_interval`` seconds. SQLite serves one connection at a time, so there the row only learns
-the final figures.
+``min_interval`` seconds (``LIVEQC_JOB_PROGRESS_INTERVAL``), which every web process reads. SQLite
+has one writer, held by the work until it ends, so there the row only learns the final figures;
+its single web process answers from memory, reading the rows through
+:mod:`liveqc.jobs.reading` so the polls do not wait for the job.
 """
 
 from __future__ import annotations
@@ -120,8 +122,8 @@ class JobRunner:
         session_factory: sessionmaker[Session],
         settings: Settings,
         *,
-        workers: int = 2,
-        min_interval: float = 0.5,
+        workers: int | None = None,
+        min_interval: float | None = None,
         inline: bool | None = None,
     ) -> None:
         import liveqc.jobs.kinds  # noqa: F401  (registers the work kinds)
@@ -132,12 +134,13 @@ class JobRunner:
         self.inline = isinstance(bind, Connection) if inline is None else inline
         dialect = getattr(getattr(bind, "dialect", None), "name", "")
         self.persist_progress = not self.inline and dialect != "sqlite"
-        self.min_interval = min_interval
+        self.min_interval = settings.job_progress_interval if min_interval is None else min_interval
+        self.workers = settings.job_workers if workers is None else workers
         self.name = process_name()
         self._pool = (
             None
             if self.inline
-            else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="liveqc-job")
+            else ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="liveqc-job")
         )
         self._live: dict[int, tuple[int, int | None, str]] = {}
         self._lock = threading.Lock()

@@ -1,4 +1,5 @@
-"""Jobs API: the caller's background jobs and their progress."""
+"""Jobs API: the caller's background jobs and their progress (read without waiting for a
+running job; see :mod:`liveqc.jobs.reading`)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from liveqc.api.deps import CurrentPrincipal, IdPath, PageDep, SessionDep
+from liveqc.api.deps import IdPath, PageDep
 from liveqc.jobs import service
 from liveqc.jobs.deps import RunnerDep
 from liveqc.jobs.models import JobStatus
+from liveqc.jobs.reading import ReadPrincipal, ReadSessionDep
 from liveqc.jobs.schemas import JobPage, JobRead
 
 router = APIRouter(tags=["jobs"])
@@ -17,8 +19,8 @@ router = APIRouter(tags=["jobs"])
 
 @router.get("/jobs", response_model=JobPage)
 def list_jobs(
-    principal: CurrentPrincipal,
-    session: SessionDep,
+    principal: ReadPrincipal,
+    session: ReadSessionDep,
     runner: RunnerDep,
     page: PageDep,
     status: Annotated[JobStatus | None, Query()] = None,
@@ -33,7 +35,7 @@ def list_jobs(
 
 @router.get("/jobs/{job_id}", response_model=JobRead)
 def get_job(
-    job_id: IdPath, principal: CurrentPrincipal, session: SessionDep, runner: RunnerDep
+    job_id: IdPath, principal: ReadPrincipal, session: ReadSessionDep, runner: RunnerDep
 ) -> JobRead:
     """One of my jobs: status, progress, result or error."""
     job = service.get_or_raise(session, job_id, user_id=principal.user.id)

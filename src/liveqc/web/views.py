@@ -45,6 +45,7 @@ SECTIONS = [
     Section("complaints", "/complaints"),
     Section("spot_checks", "/spot-checks"),
     Section("reports", "/reports"),
+    Section("jobs", "/jobs"),
 ]
 
 templates = Jinja2Templates(directory=HERE / "templates")
