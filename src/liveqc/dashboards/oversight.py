@@ -99,14 +99,14 @@ def regulator_campaigns(session: Session, *, principal: Principal, now: dt.datet
 
     def item(c: object) -> Item:
         period = f"{c.period_from} – {c.period_to}"  # type: ignore[attr-defined]
-        return Item(c.title, drill("campaigns", "all"), "", period, c.run_at)  # type: ignore[attr-defined]
+        href = f"/spot-checks/campaigns/{c.id}"  # type: ignore[attr-defined]
+        return Item(c.title, href, "", period, c.run_at)  # type: ignore[attr-defined]
 
     current = [c for c in rows if c.period_from <= today <= c.period_to]
+    listed = "/spot-checks/campaigns"
     figures = (
-        Figure(
-            "current", len(current), drill("campaigns", "current"), tuple(item(c) for c in current)
-        ),
-        Figure("all", total, drill("campaigns", "all"), tuple(item(c) for c in rows)),
+        Figure("current", len(current), f"{listed}?state=current", tuple(item(c) for c in current)),
+        Figure("all", total, listed, tuple(item(c) for c in rows)),
     )
     return Panel("campaigns", figures, tuple(item(c) for c in current[:FEW]))
 

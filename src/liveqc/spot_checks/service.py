@@ -60,7 +60,7 @@ def subject_view(session: Session, principal: Principal) -> Iterator[None]:
         yield
 
 
-def _checks_query(principal: Principal) -> Select[Any]:
+def checks_query(principal: Principal) -> Select[Any]:
     query = select(SpotCheck).options(
         selectinload(SpotCheck.custody), selectinload(SpotCheck.items)
     )
@@ -130,7 +130,7 @@ def list_checks(
     plan_id: int | None = None,
     status: str | None = None,
 ) -> tuple[list[SpotCheck], int]:
-    query = _checks_query(principal)
+    query = checks_query(principal)
     if plan_id is not None:
         query = query.where(SpotCheck.plan_id == plan_id)
     if status is not None:
@@ -142,7 +142,7 @@ def list_checks(
 def get_check_or_raise(session: Session, check_id: int, *, principal: Principal) -> SpotCheck:
     """A check of the principal's regulator, or of the principal's own products."""
     with subject_view(session, principal):
-        check = session.scalars(_checks_query(principal).where(SpotCheck.id == check_id)).first()
+        check = session.scalars(checks_query(principal).where(SpotCheck.id == check_id)).first()
         if check is not None:
             _ = check.custody, check.items  # load while the view is open
     if check is None:
