@@ -4,18 +4,23 @@ For each backend (SQLite file, PostgreSQL when reachable) the script builds a fr
 creates N live sessions, starts liveqc under uvicorn on 127.0.0.1 in a child process, opens one
 ingest WebSocket per session and sends ``--rate`` segments per second on each for
 ``--duration`` seconds (about one segment in four breaks a rule). It also listens to the alert
-stream (server-sent events) of ``--watch`` sessions. It prints, in one run per backend:
+stream (server-sent events) of ``--watch`` sessions. The sessions are split over ``--clients``
+client processes so that one client event loop is not the bottleneck; every timestamp is
+``time.perf_counter`` (the system's monotonic clock, the same in every process), taken when a
+segment is handed to the socket and when its ack or alert is read. It prints, per backend:
 
 - segments/s sustained (acknowledged segments divided by the time from the first send to the
   last ack),
 - p50/p99 segment sent → ack received (the ack is sent after the segment is stored, scanned and
-  its alerts published), and
+  its alerts published),
 - p50/p99 segment sent → alert received on the console stream (segment received → alert pushed,
-  plus the client's own delays; client and server share the machine).
+  plus the client's own delays; client and server share the machine), and
+- the CPU the server and the clients spent per segment, the share of a core the server got, and
+  the load average before the run (the figures are only comparable on a quiet machine).
 
     python benchmarks/live_ingest.py                         # 200 sessions x 10 segments/s, 20 s
     python benchmarks/live_ingest.py --sessions 20 --duration 5
-    python benchmarks/live_ingest.py --backend sqlite
+    python benchmarks/live_ingest.py --backend sqlite --clients 1
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -158,6 +163,7 @@ class Stats:
     alerts: int = 0
     first_send: float = 0.0
     last_ack: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 async def stream(base: str, live_id: int, token: str, stats: Stats, stop: asyncio.Event) -> None:
@@ -173,18 +179,18 @@ async def stream(base: str, live_id: int, token: str, stats: Stats, stop: asynci
             if stop.is_set():
                 return
             if line.startswith("data: "):
+                now = time.perf_counter()
                 alert = json.loads(line[6:])
                 sent = stats.texts.pop((live_id, alert["sentence"]), None)
                 if sent is not None:
-                    stats.push_latency.append(time.perf_counter() - sent)
+                    stats.push_latency.append(now - sent)
 
 
 async def session_client(
     ws_base: str,
     live_id: int,
     token: str,
-    rate: float,
-    duration: float,
+    args: argparse.Namespace,
     stats: Stats,
     watched: bool,
     ready: Ready,
@@ -192,8 +198,12 @@ async def session_client(
     import websockets
 
     url = f"{ws_base}/api/v1/live-sessions/{live_id}/ingest"
+    rate, duration = args.rate, args.duration
     async with websockets.connect(
-        url, additional_headers={"Authorization": f"Bearer {token}"}, max_queue=256
+        url,
+        additional_headers={"Authorization": f"Bearer {token}"},
+        max_queue=256,
+        compression=None if args.no_compression else "deflate",
     ) as ws:
         hello = json.loads(await ws.recv())
         seq = hello["last_seq"]
@@ -203,8 +213,8 @@ async def session_client(
         async def receive() -> None:
             received = 0
             async for raw in ws:
-                message = json.loads(raw)
                 now = time.perf_counter()
+                message = json.loads(raw)
                 if message["type"] == "slow_down":
                     stats.slow_downs += 1
                     continue
@@ -230,25 +240,28 @@ async def session_client(
         rng = random.Random(live_id)
         await asyncio.sleep(rng.random() / rate)
         start = time.perf_counter()
-        stats.first_send = stats.first_send or start
+        stats.first_send = min(stats.first_send or start, start)
         for n in range(total):
             seq += 1
             bad = rng.random() < 0.25
             text = f"{rng.choice(BAD if bad else CLEAN)}（{live_id}-{seq}）"
             segment_id = f"b{live_id}-{seq}"
-            message = {
-                "segment_id": segment_id,
-                "seq": seq,
-                "start_ms": int(n * 1000 / rate),
-                "end_ms": int(n * 1000 / rate) + 900,
-                "speaker": "host",
-                "text": text,
-            }
-            now = time.perf_counter()
+            message = json.dumps(
+                {
+                    "segment_id": segment_id,
+                    "seq": seq,
+                    "start_ms": int(n * 1000 / rate),
+                    "end_ms": int(n * 1000 / rate) + 900,
+                    "speaker": "host",
+                    "text": text,
+                },
+                ensure_ascii=False,
+            )
+            now = time.perf_counter()  # the clock starts when the segment leaves the client
             stats.sent[(live_id, segment_id)] = now
             if watched and bad:
                 stats.texts[(live_id, text)] = now
-            await ws.send(json.dumps(message, ensure_ascii=False))
+            await ws.send(message)
             wait = start + (n + 1) / rate - time.perf_counter()
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -258,17 +271,21 @@ async def session_client(
 
 
 class Ready:
-    """Every connection is open (hello received) before any session starts sending."""
+    """Every connection is open (hello received) before any session starts sending; with
+    several client processes, ``go`` is set once all of them are connected."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, connected: Any, go: Any) -> None:
         self.left = count
-        self.go = asyncio.Event()
+        self.connected, self.go = connected, go
+        self.local = asyncio.Event()
 
     async def arrive(self) -> None:
         self.left -= 1
         if self.left <= 0:
-            self.go.set()
-        await self.go.wait()
+            self.connected.put(True)
+            await asyncio.get_running_loop().run_in_executor(None, self.go.wait)
+            self.local.set()
+        await self.local.wait()
 
 
 def pct(values: list[float], q: float) -> float:
@@ -279,29 +296,98 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def drive(
-    port: int, token: str, ids: list[int], rate: float, duration: float, watch: int
+    port: int,
+    token: str,
+    ids: list[int],
+    watched: set[int],
+    args: argparse.Namespace,
+    connected: Any,
+    go: Any,
 ) -> Stats:
     stats = Stats()
     base = f"http://127.0.0.1:{port}"
     stop = asyncio.Event()
-    watched = set(ids[:watch])
     streams = [asyncio.create_task(stream(base, i, token, stats, stop)) for i in watched]
     await asyncio.sleep(0.5)
-    ready = Ready(len(ids))
+    ready = Ready(len(ids), connected, go)
+    cpu = time.process_time()
     await asyncio.gather(
         *(
-            session_client(
-                f"ws://127.0.0.1:{port}", i, token, rate, duration, stats, i in watched, ready
-            )
+            session_client(f"ws://127.0.0.1:{port}", i, token, args, stats, i in watched, ready)
             for i in ids
         )
     )
     await asyncio.sleep(0.5)
+    stats.cpu_seconds = time.process_time() - cpu
     stop.set()
     for task in streams:
         task.cancel()
     await asyncio.gather(*streams, return_exceptions=True)
     return stats
+
+
+def client(
+    port: int,
+    token: str,
+    ids: list[int],
+    watched: set[int],
+    args: argparse.Namespace,
+    connected: Any,
+    go: Any,
+    results: Any,
+) -> None:
+    """Client process: drive ``ids``; timestamps are ``perf_counter`` (CLOCK_MONOTONIC, the
+    same clock in every process), so the parent can merge the figures."""
+    stats = asyncio.run(drive(port, token, ids, watched, args, connected, go))
+    stats.sent = dict.fromkeys(stats.sent, 0.0)  # only the count of the unacked is used
+    stats.texts = {}
+    results.put(asdict(stats))
+
+
+def server_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of the server process so far (Linux; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_clients(port: int, token: str, ids: list[int], args: argparse.Namespace) -> Stats:
+    """Split the sessions over ``args.clients`` processes, start them together, merge."""
+    ctx = multiprocessing.get_context("spawn")
+    connected, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    watched = set(ids[: args.watch])
+    slices = [ids[n :: args.clients] for n in range(args.clients)]
+    procs = [
+        ctx.Process(
+            target=client,
+            args=(port, token, part, watched & set(part), args, connected, go, results),
+        )
+        for part in slices
+        if part
+    ]
+    for proc in procs:
+        proc.start()
+    for _ in procs:
+        connected.get(timeout=120)
+    go.set()
+    parts = [Stats(**results.get(timeout=args.duration + 180)) for _ in procs]
+    for proc in procs:
+        proc.join(10)
+    merged = Stats()
+    for part in parts:
+        merged.sent.update(part.sent)
+        merged.ack_latency += part.ack_latency
+        merged.push_latency += part.push_latency
+        merged.acked += part.acked
+        merged.refused += part.refused
+        merged.slow_downs += part.slow_downs
+        merged.alerts += part.alerts
+        merged.cpu_seconds += part.cpu_seconds
+        merged.last_ack = max(merged.last_ack, part.last_ack)
+    merged.first_send = min((p.first_send for p in parts if p.first_send), default=0.0)
+    return merged
 
 
 def warm_up(port: int, token: str, live_id: int) -> None:
@@ -345,12 +431,18 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]
     try:
         wait_until_up(port)
         warm_up(port, token, warm)
-        stats = asyncio.run(drive(port, token, ids, args.rate, args.duration, args.watch))
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        server_cpu = server_cpu_seconds(server.pid)
+        started = time.perf_counter()
+        stats = run_clients(port, token, ids, args)
+        wall = time.perf_counter() - started
+        server_cpu = server_cpu_seconds(server.pid) - server_cpu
     finally:
         server.terminate()
         server.join(10)
     span = max(stats.last_ack - stats.first_send, 1e-9)
     expected = int(args.rate * args.duration) * args.sessions
+    stored = max(stats.acked, 1)
     return {
         "backend": name,
         "sessions": args.sessions,
@@ -367,6 +459,11 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]
         "push_samples": len(stats.push_latency),
         "push_p50_ms": round(pct(stats.push_latency, 0.50), 1),
         "push_p99_ms": round(pct(stats.push_latency, 0.99), 1),
+        "clients": args.clients,
+        "server_cpu_ms_per_segment": round(server_cpu * 1000 / stored, 3),
+        "server_cpu_share": round(server_cpu / wall, 2),
+        "client_cpu_ms_per_segment": round(stats.cpu_seconds * 1000 / stored, 3),
+        "load_before": round(load, 2),
     }
 
 
@@ -390,6 +487,12 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of sending")
     parser.add_argument("--watch", type=int, default=10, help="sessions whose alert stream is read")
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--clients", type=int, default=2, help="client processes the sessions are split over"
+    )
+    parser.add_argument(
+        "--no-compression", action="store_true", help="no permessage-deflate on the sockets"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per backend")
     args = parser.parse_args()
     from sqlalchemy import create_engine, text
@@ -425,7 +528,10 @@ def main() -> None:
             f"{r['segments_per_s']:g} segments/s sustained; "
             f"ack p50 {r['ack_p50_ms']:g} ms p99 {r['ack_p99_ms']:g} ms; "
             f"alert pushed p50 {r['push_p50_ms']:g} ms p99 {r['push_p99_ms']:g} ms "
-            f"({r['push_samples']} alerts watched)"
+            f"({r['push_samples']} alerts watched); server CPU "
+            f"{r['server_cpu_ms_per_segment']:g} ms/segment ({r['server_cpu_share']:g} of a "
+            f"core), clients {r['client_cpu_ms_per_segment']:g} ms/segment over "
+            f"{r['clients']} processes; load average before {r['load_before']:g}"
         )
 
 

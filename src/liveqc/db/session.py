@@ -29,9 +29,10 @@ def safe_url(url: str | URL) -> str:
 def make_db_engine(settings: Settings, **kwargs: Any) -> Engine:
     """Build the SQLAlchemy engine for ``settings.database_url``.
 
-    SQLite gets foreign keys on, a busy timeout, and real transactions (the driver's own
-    implicit transaction handling is turned off so that SAVEPOINT and transactional DDL work);
-    transactions are serialised, which suits the embedded single-node use.
+    SQLite gets foreign keys on, a busy timeout, WAL with ``synchronous=NORMAL``, and real
+    transactions (the driver's own implicit transaction handling is turned off so that
+    SAVEPOINT and transactional DDL work); transactions are serialised, which suits the
+    embedded single-node use.
     """
     try:
         url = make_url(settings.database_url)
@@ -63,6 +64,12 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # WAL: readers never wait for the writer and a commit appends to the log instead of
+        # rewriting pages; NORMAL syncs at checkpoints only, which WAL keeps crash-safe (a power
+        # cut may lose the last transactions, never corrupt the file). A commit drops from
+        # several fsyncs to none, which is what the live ingest latency is made of.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

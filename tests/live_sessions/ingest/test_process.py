@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
-from liveqc.live_sessions.ingest.process import process_segments
-from liveqc.live_sessions.models import Alert, AlertSource, LiveSessionStatus, PriceRecord, Segment
+from liveqc.errors import NotFound
+from liveqc.live_sessions.ingest.process import alert_payload, ingest, process_segments
+from liveqc.live_sessions.models import (
+    Alert,
+    AlertSource,
+    LiveSession,
+    LiveSessionStatus,
+    PriceRecord,
+    Segment,
+)
+from liveqc.live_sessions.schemas import SegmentAck
 from liveqc.products.models import ProductPrice
 from tests.factories.live_sessions import make_live, seg, use_org
 
@@ -121,3 +131,32 @@ def test_unknown_lineup_item_is_rejected(session, demo) -> None:
     (ack,) = process_segments(session, live, [seg(1, "你好", item=987654)])
     assert ack.status == "rejected" and "lineup_item_id" in ack.detail
     assert live.last_seq == 0
+
+
+def test_acks_and_alert_payloads_have_the_read_schemas_json_shape(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    ((ack, clean),) = ingest(session, [(live.id, [seg(1, "全网最低价"), seg(2, "大家好")])])
+    assert ack == SegmentAck.model_validate(ack).model_dump(mode="json")
+    assert list(ack) == list(SegmentAck.model_fields) and clean["alerts"] == []
+    rows = session.scalars(select(Alert).where(Alert.live_session_id == live.id).order_by(Alert.id))
+    assert ack["alerts"] == [alert_payload(row) for row in rows]
+    assert ack["alerts"][0]["segment_pk"] == session.scalar(
+        select(Segment.id).where(Segment.live_session_id == live.id, Segment.seq == 1)
+    )
+
+
+def test_position_is_written_to_the_session_row(session, demo) -> None:
+    live = make_live(session, demo, live=True)
+    process_segments(session, live, [seg(1, "一"), seg(2, "二")])
+    session.expire_all()
+    stored = session.get_one(LiveSession, live.id)
+    assert (stored.last_seq, stored.last_segment_id) == (2, "s-2")
+
+
+def test_a_session_of_another_organisation_is_not_found(session, demo) -> None:
+    theirs = make_live(session, demo, org="青禾优选", live=True)
+    use_org(session, demo, "星河直播")
+    with pytest.raises(NotFound):
+        ingest(session, [(theirs.id, [seg(1, "全网最低价")])])
+    use_org(session, demo, "青禾优选")
+    assert count(session, Segment, theirs) == 0

@@ -93,3 +93,19 @@ def test_invalid_messages_get_an_error_naming_the_field() -> None:
     assert len(errors) == 3
     assert errors[2]["segment_id"] == "x" and errors[2]["errors"][0]["field"] == "seq"
     assert [m["seq"] for m in socket.sent if m["type"] == "ack"] == [1]
+
+
+def test_segment_messages_may_carry_a_type_and_are_parsed_in_full() -> None:
+    seen: list[SegmentIn] = []
+
+    async def keep(batch: list[SegmentIn]) -> list[dict[str, Any]]:
+        seen.extend(batch)
+        return [{"segment_id": s.segment_id, "seq": s.seq, "status": "stored"} for s in batch]
+
+    typed = {"type": "segment", **json.loads(segment(1)), "kind": "comment", "speaker": "观众"}
+    backwards = {**json.loads(segment(2)), "start_ms": 5, "end_ms": 4}
+    socket = FakeSocket([json.dumps(typed, ensure_ascii=False), json.dumps(backwards)])
+    run(socket, keep)
+    assert [(s.seq, s.kind.value, s.speaker) for s in seen] == [(1, "comment", "观众")]
+    (error,) = [m for m in socket.sent if m["type"] == "error"]
+    assert error["segment_id"] == "s-2" and "end_ms" in error["errors"][0]["message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from liveqc.live_sessions.ingest.writer import IngestWriter
 from tests.factories.live_sessions import make_live, seg
@@ -62,3 +63,32 @@ def test_a_failing_batch_fails_only_its_callers(session_factory, demo) -> None:
     failure, ok = asyncio.run(scenario())
     assert "does not exist" in str(failure)
     assert ok[0]["status"] == "stored"
+
+
+def test_a_busy_writer_lets_batches_gather_before_the_next_transaction(
+    session_factory, demo
+) -> None:
+    with session_factory() as session, session.begin():
+        lives = [make_live(session, demo, live=True) for _ in range(4)]
+        org = lives[0].organisation_id
+    writer = IngestWriter(session_factory, linger=1.0)
+
+    def send(live_id: int, n: int) -> Any:
+        return writer.submit(
+            organisation_id=org,
+            user_id=None,
+            live_session_id=live_id,
+            segments=[seg(n, f"第{n}句", segment_id=f"{live_id}-{n}")],
+        )
+
+    async def scenario() -> list[list[dict]]:
+        first = await send(lives[0].id, 1)  # an idle writer starts at once
+        later = []
+        for live in lives[1:]:
+            later.append(asyncio.ensure_future(send(live.id, 1)))
+            await asyncio.sleep(0.01)
+        return [first, *await asyncio.gather(*later)]
+
+    results = asyncio.run(scenario())
+    assert [acks[0]["status"] for acks in results] == ["stored"] * 4
+    assert writer.transactions == 2  # the three later batches waited for one another

@@ -7,26 +7,37 @@ Ordering policy (one writer at a time per session, the session row is locked):
 - a higher seq is a ``gap``: it is refused, nothing after it in the batch is stored, and the
   ack names the ``expected_seq`` the client must resend from;
 - a lower seq with a new id is ``stale`` (that seq is already taken by another segment).
+
+This is the hot path of live ingest, so segments, alerts and prices are written with bulk
+INSERTs (one statement each per transaction, ids read back with RETURNING) rather than as ORM
+objects, and acks and alert payloads are built as JSON-ready dicts in the shape of
+``SegmentAck`` / ``AlertRead``. Rows are written for the session's own organisation only: the
+sessions are read through the tenancy filter and each row carries their organisation.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from pydantic import TypeAdapter
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from liveqc.db import tenancy
 from liveqc.db.types import utcnow
 from liveqc.engine.facts import InvalidFacts
 from liveqc.engine.prices import extract_prices
-from liveqc.errors import NotFound
+from liveqc.errors import NotFound, PermissionDenied
 from liveqc.live_sessions import flows, service
 from liveqc.live_sessions.ingest.hub import publish_after_commit
 from liveqc.live_sessions.models import (
     Alert,
-    AlertSource,
+    LineupItem,
     LiveSession,
     LiveSessionStatus,
     PriceRecord,
@@ -38,6 +49,69 @@ from liveqc.products.models import Product
 
 ACCEPTING = (LiveSessionStatus.READY, LiveSessionStatus.LIVE)
 FactsEntry = tuple[str | None, dict[str, Any], int | None]
+Ack = dict[str, Any]
+_DATETIME = TypeAdapter(datetime)
+_SEGMENTS = cast(Table, Segment.__table__)
+_ALERTS = cast(Table, Alert.__table__)
+_LIVES = cast(Table, LiveSession.__table__)
+
+# The statements are built once; each transaction only binds its values.
+_LOCK = (
+    select(
+        LiveSession.id,
+        LiveSession.organisation_id,
+        LiveSession.status,
+        LiveSession.last_seq,
+        LiveSession.last_segment_id,
+        LiveSession.current_lineup_item_id,
+        LiveSession.created_at,
+        LiveSession.started_at,
+    )
+    .where(LiveSession.id.in_(bindparam("ids", expanding=True)))
+    .order_by(LiveSession.id)
+    .with_for_update()
+)
+_LINEUP = select(LineupItem.live_session_id, LineupItem.id, LineupItem.product_id).where(
+    LineupItem.live_session_id.in_(bindparam("ids", expanding=True))
+)
+_KNOWN = select(Segment.live_session_id, Segment.segment_id).where(
+    Segment.live_session_id.in_(bindparam("ids", expanding=True)),
+    Segment.segment_id.in_(bindparam("wanted", expanding=True)),
+)
+_INSERT_SEGMENTS = insert(_SEGMENTS).returning(
+    _SEGMENTS.c.id, _SEGMENTS.c.live_session_id, _SEGMENTS.c.segment_id
+)
+#: RETURNING order is not the VALUES order on every backend; an alert is found again by what
+#: it says (two alerts alike in all of these are alike in everything, so either id fits).
+_ALERT_KEY = ("segment_pk", "code", "rule", "start", "end")
+_INSERT_ALERTS = insert(_ALERTS).returning(_ALERTS.c.id, *(_ALERTS.c[name] for name in _ALERT_KEY))
+_INSERT_PRICES = insert(cast(Table, PriceRecord.__table__))
+_SAVE_POSITIONS = (
+    update(_LIVES)
+    .where(_LIVES.c.id == bindparam("b_id"))
+    .values(
+        last_seq=bindparam("b_last_seq"),
+        last_segment_id=bindparam("b_last_segment_id"),
+        current_lineup_item_id=bindparam("b_item"),
+    )
+)
+
+
+@dataclass
+class _Live:
+    """The columns of a locked session that ingest reads and moves (no ORM object: cheaper)."""
+
+    id: int
+    organisation_id: int
+    status: LiveSessionStatus
+    last_seq: int
+    last_segment_id: str | None
+    current_lineup_item_id: int | None
+    created_at: datetime
+    started_at: datetime | None
+    #: lineup item id -> product id
+    items: dict[int, int] = field(default_factory=dict)
+    moved: bool = False
 
 
 def alert_payload(alert: Alert) -> dict[str, Any]:
@@ -52,15 +126,15 @@ _FACTS_CACHE: dict[tuple[Any, ...], tuple[float, FactsEntry]] = {}
 _FACTS_CACHE_MAX = 10_000
 
 
-def _facts(session: Session, live: LiveSession, item_id: int | None) -> FactsEntry:
+def _facts(session: Session, live: _Live, item_id: int | None) -> FactsEntry:
     """(category, facts, product id) for the lineup item, cached per session and item."""
     key = (live.id, live.created_at, item_id)
     now = time.monotonic()
     hit = _FACTS_CACHE.get(key)
     if hit is not None and now - hit[0] < FACTS_TTL_SECONDS:
         return hit[1]
-    item = next((i for i in live.lineup if i.id == item_id), None) if item_id else None
-    product = session.get(Product, item.product_id) if item else None
+    product_id = live.items.get(item_id) if item_id else None
+    product = session.get(Product, product_id) if product_id is not None else None
     entry: FactsEntry = (None, {}, None)
     if product is not None:
         facts = service.product_facts(session, product, at=live.started_at or utcnow())
@@ -71,189 +145,272 @@ def _facts(session: Session, live: LiveSession, item_id: int | None) -> FactsEnt
     return entry
 
 
-def _ack(seg: SegmentIn, status: str, live: LiveSession, detail: str = "") -> SegmentAck:
-    return SegmentAck(
-        segment_id=seg.segment_id,
-        seq=seg.seq,
-        status=status,  # type: ignore[arg-type]
-        last_seq=live.last_seq,
-        expected_seq=live.last_seq + 1,
-        detail=detail,
-    )
+def _ack(seg: SegmentIn, status: str, detail: str = "") -> Ack:
+    """An ack in ``SegmentAck``'s JSON shape; ``last_seq``/``expected_seq`` are filled in last."""
+    return {
+        "segment_id": seg.segment_id,
+        "seq": seg.seq,
+        "status": status,
+        "last_seq": 0,
+        "expected_seq": 1,
+        "alerts": [],
+        "detail": detail,
+    }
 
 
 def _order(
-    live: LiveSession, segments: Sequence[SegmentIn], known: set[str]
-) -> tuple[list[SegmentAck], list[tuple[int, SegmentIn, Segment]]]:
+    live: _Live, segments: Sequence[SegmentIn], known: set[str], now: datetime
+) -> tuple[list[Ack], list[tuple[Ack, SegmentIn, dict[str, Any]]]]:
     """Decide each segment's fate (see the module docstring) and build the rows to store."""
-    acks: list[SegmentAck] = []
-    stored: list[tuple[int, SegmentIn, Segment]] = []
+    acks: list[Ack] = []
+    stored: list[tuple[Ack, SegmentIn, dict[str, Any]]] = []
     if live.status not in ACCEPTING:
         why = (
             "the session has ended"
             if live.status is LiveSessionStatus.ENDED
             else "mark the session ready before going on air"
         )
-        return [_ack(seg, "rejected", live, why) for seg in segments], stored
-    items = {item.id for item in live.lineup}
+        return [_ack(seg, "rejected", why) for seg in segments], stored
+    items = live.items
     blocked = False
+    last_seq, last_id = live.last_seq, live.last_segment_id
+    current_item = live.current_lineup_item_id
     for seg in segments:
         if seg.segment_id in known:
-            acks.append(_ack(seg, "duplicate", live))
+            acks.append(_ack(seg, "duplicate"))
             continue
-        expected = live.last_seq + 1
+        expected = last_seq + 1
         if blocked or seg.seq > expected:
             blocked = True
-            acks.append(_ack(seg, "gap", live, f"expected seq {expected}; resend from there"))
+            acks.append(_ack(seg, "gap", f"expected seq {expected}; resend from there"))
             continue
         if seg.seq < expected:
-            acks.append(_ack(seg, "stale", live, f"seq {seg.seq} is already taken"))
+            acks.append(_ack(seg, "stale", f"seq {seg.seq} is already taken"))
             continue
         item_id = seg.lineup_item_id
         if item_id is not None and item_id not in items:
-            acks.append(_ack(seg, "rejected", live, f"lineup_item_id {item_id} is not in it"))
+            acks.append(_ack(seg, "rejected", f"lineup_item_id {item_id} is not in it"))
             continue
         if seg.kind is SegmentKind.TRANSCRIPT and item_id is not None:
-            live.current_lineup_item_id = item_id
-        row = Segment(
-            live_session_id=live.id,
-            organisation_id=live.organisation_id,
-            segment_id=seg.segment_id,
-            seq=seg.seq,
-            start_ms=seg.start_ms,
-            end_ms=seg.end_ms,
-            speaker=seg.speaker,
-            lineup_item_id=item_id if item_id is not None else live.current_lineup_item_id,
-            kind=seg.kind,
-            text=seg.text,
-        )
+            current_item = item_id
+        row = {
+            "live_session_id": live.id,
+            "organisation_id": live.organisation_id,
+            "segment_id": seg.segment_id,
+            "seq": seg.seq,
+            "start_ms": seg.start_ms,
+            "end_ms": seg.end_ms,
+            "speaker": seg.speaker,
+            "lineup_item_id": item_id if item_id is not None else current_item,
+            "kind": seg.kind,
+            "text": seg.text,
+            "received_at": now,
+        }
         known.add(seg.segment_id)
-        live.last_seq = seg.seq
-        live.last_segment_id = seg.segment_id
-        stored.append((len(acks), seg, row))
-        acks.append(_ack(seg, "stored", live))
+        last_seq, last_id = seg.seq, seg.segment_id
+        ack = _ack(seg, "stored")
+        stored.append((ack, seg, row))
+        acks.append(ack)
+    if (last_seq, current_item) != (live.last_seq, live.current_lineup_item_id):
+        live.last_seq, live.last_segment_id = last_seq, last_id
+        live.current_lineup_item_id = current_item
+        live.moved = True
     return acks, stored
 
 
 def _scan(
     session: Session,
-    stored: list[tuple[LiveSession, list[SegmentAck], int, SegmentIn, Segment]],
+    lives: dict[int, _Live],
+    stored: list[tuple[Ack, SegmentIn, dict[str, Any]]],
     engines: dict[int, Any],
-) -> list[tuple[list[SegmentAck], int, Alert]]:
-    """Scan each stored segment with its item's facts; add alerts and prices said."""
-    new_alerts: list[tuple[list[SegmentAck], int, Alert]] = []
-    for live, acks, index, seg, row in stored:
-        category, facts, product_id = _facts(session, live, row.lineup_item_id)
+) -> tuple[list[tuple[Ack, dict[str, Any]]], list[dict[str, Any]]]:
+    """Scan each stored segment with its item's facts: (ack, alert row) pairs and price rows."""
+    alerts: list[tuple[Ack, dict[str, Any]]] = []
+    prices: list[dict[str, Any]] = []
+    for ack, seg, row in stored:
+        live = lives[row["live_session_id"]]
+        category, facts, product_id = _facts(session, live, row["lineup_item_id"])
         engine = engines[live.organisation_id]
+        kind = seg.kind.value
         try:
-            result = engine.check(seg.text, category=category, facts=facts, scene=seg.kind.value)
+            result = engine.check(seg.text, category=category, facts=facts, scene=kind)
         except InvalidFacts:
-            result = engine.check(seg.text, scene=seg.kind.value)
+            result = engine.check(seg.text, scene=kind)
         for finding in result.findings:
-            alert = Alert(
-                live_session_id=live.id,
-                organisation_id=live.organisation_id,
-                source=AlertSource(seg.kind.value),
-                segment_pk=row.id,
-                lineup_item_id=row.lineup_item_id,
-                code=finding.code,
-                rule=finding.rule,
-                severity=finding.severity,
-                start=finding.start,
-                end=finding.end,
-                match=finding.match[:500],
-                basis=finding.basis[:500],
-                message=finding.message,
-                suggestion=finding.suggestion,
-                sentence=seg.text,
-                at_ms=seg.start_ms,
-            )
-            session.add(alert)
-            new_alerts.append((acks, index, alert))
+            alert = {
+                "live_session_id": live.id,
+                "organisation_id": live.organisation_id,
+                "source": kind,
+                "segment_pk": row["id"],
+                "lineup_item_id": row["lineup_item_id"],
+                "code": finding.code,
+                "rule": finding.rule,
+                "severity": str(finding.severity),
+                "start": finding.start,
+                "end": finding.end,
+                "match": finding.match[:500],
+                "basis": finding.basis[:500],
+                "message": finding.message,
+                "suggestion": finding.suggestion,
+                "sentence": seg.text,
+                "at_ms": seg.start_ms,
+            }
+            alerts.append((ack, alert))
         if seg.kind is SegmentKind.TRANSCRIPT:
-            for mention in extract_prices(seg.text):
-                session.add(
-                    PriceRecord(
-                        live_session_id=live.id,
-                        organisation_id=live.organisation_id,
-                        lineup_item_id=row.lineup_item_id,
-                        product_id=product_id,
-                        segment_pk=row.id,
-                        amount=mention.amount,
-                        kind=mention.kind,
-                        match=mention.match[:100],
-                        at_ms=seg.start_ms,
-                    )
+            prices += [
+                {
+                    "live_session_id": live.id,
+                    "organisation_id": live.organisation_id,
+                    "lineup_item_id": row["lineup_item_id"],
+                    "product_id": product_id,
+                    "segment_pk": row["id"],
+                    "amount": mention.amount,
+                    "kind": mention.kind,
+                    "match": mention.match[:100],
+                    "at_ms": seg.start_ms,
+                }
+                for mention in extract_prices(seg.text)
+            ]
+    return alerts, prices
+
+
+def _lock(session: Session, ids: list[int], actor: Any) -> dict[int, _Live]:
+    """The sessions, locked in id order and read through the tenancy filter, with their
+    lineups; a ready session goes live (its first segment starts it)."""
+    rows = session.execute(_LOCK, {"ids": ids})
+    lives = {row.id: _Live(*row) for row in rows}
+    for live_id in ids:
+        if live_id not in lives:
+            raise NotFound(f"live session {live_id} does not exist")
+    org_id = tenancy.current_organisation(session)
+    if not tenancy.is_bypassed(session):
+        for live in lives.values():
+            # the filter already ensures it; the bulk writes below skip the flush check
+            if live.organisation_id != org_id:
+                raise PermissionDenied(
+                    f"refusing to write segments of organisation {live.organisation_id} "
+                    f"from organisation {org_id}"
                 )
-    return new_alerts
+    for live_id, item_id, product_id in session.execute(_LINEUP, {"ids": ids}):
+        lives[live_id].items[item_id] = product_id
+    for live in lives.values():
+        if live.status is LiveSessionStatus.READY:
+            held = session.get_one(LiveSession, live.id, populate_existing=True)
+            started = flows.start(session, held, actor=actor)
+            live.status, live.started_at = started.status, started.started_at
+    return lives
 
 
-def process_many(
+def _save_positions(session: Session, lives: dict[int, _Live]) -> None:
+    """Write the sessions' new last seq / segment / lineup item in one executemany, and bring
+    the ORM objects the caller may hold for them up to date."""
+    moved = [live for live in lives.values() if live.moved]
+    if not moved:
+        return
+    session.execute(
+        _SAVE_POSITIONS,
+        [
+            {
+                "b_id": live.id,
+                "b_last_seq": live.last_seq,
+                "b_last_segment_id": live.last_segment_id,
+                "b_item": live.current_lineup_item_id,
+            }
+            for live in moved
+        ],
+    )
+    for live in moved:
+        held = session.identity_map.get(session.identity_key(LiveSession, live.id))
+        if held is not None:
+            set_committed_value(held, "last_seq", live.last_seq)
+            set_committed_value(held, "last_segment_id", live.last_segment_id)
+            set_committed_value(held, "current_lineup_item_id", live.current_lineup_item_id)
+
+
+def _store_alerts(
+    session: Session, alerts: list[tuple[Ack, dict[str, Any]]], now: datetime
+) -> dict[int, list[dict[str, Any]]]:
+    """Insert the alerts, attach their payloads to the acks; payloads per organisation."""
+    rows = [
+        {**alert, "disposition": "open", "reason": "", "created_at": now} for _, alert in alerts
+    ]
+    ids: dict[tuple[Any, ...], list[int]] = {}
+    for alert_id, *key in session.execute(_INSERT_ALERTS, rows):
+        ids.setdefault(tuple(key), []).append(alert_id)
+    created_at = _DATETIME.dump_python(now, mode="json")
+    payloads: dict[int, list[dict[str, Any]]] = {}
+    for ack, alert in alerts:
+        payload = {
+            "id": ids[tuple(alert[name] for name in _ALERT_KEY)].pop(),
+            **{k: v for k, v in alert.items() if k != "organisation_id"},
+            "disposition": "open",
+            "corrected_at_ms": None,
+            "correction_segment_id": None,
+            "reason": "",
+            "disposed_by_user_id": None,
+            "disposed_at": None,
+            "created_at": created_at,
+        }
+        ack["alerts"].append(payload)
+        payloads.setdefault(alert["organisation_id"], []).append(payload)
+    return payloads
+
+
+def ingest(
     session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]], *, actor: Any = None
-) -> list[list[SegmentAck]]:
+) -> list[list[Ack]]:
     """Store and scan segments of several sessions of the current organisation in one
-    transaction (sessions locked in id order); one list of acks per work item, in order.
+    transaction (sessions locked in id order); one list of acks (``SegmentAck`` as JSON) per
+    work item, in order. Alerts are pushed to the hub after the transaction commits.
 
     Raises:
         NotFound: a session does not exist in the current organisation.
     """
     ids = sorted({live_id for live_id, _ in work})
-    lives = {
-        live.id: live
-        for live in session.scalars(
-            select(LiveSession)
-            .where(LiveSession.id.in_(ids))
-            .order_by(LiveSession.id)
-            .options(selectinload(LiveSession.lineup))
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    }
-    for live_id in ids:
-        if live_id not in lives:
-            raise NotFound(f"live session {live_id} does not exist")
-    for live in lives.values():
-        if live.status is LiveSessionStatus.READY:
-            flows.start(session, live, actor=actor)
+    lives = _lock(session, ids, actor)
     wanted = [seg.segment_id for _, segments in work for seg in segments]
     known: dict[int, set[str]] = {live_id: set() for live_id in ids}
-    for live_id, segment_id in session.execute(
-        select(Segment.live_session_id, Segment.segment_id).where(
-            Segment.live_session_id.in_(ids), Segment.segment_id.in_(wanted)
-        )
-    ):
+    for live_id, segment_id in session.execute(_KNOWN, {"ids": ids, "wanted": wanted}):
         known[live_id].add(segment_id)
-    results: list[list[SegmentAck]] = []
-    stored: list[tuple[LiveSession, list[SegmentAck], int, SegmentIn, Segment]] = []
-    with session.no_autoflush:
-        for live_id, segments in work:
-            live = lives[live_id]
-            acks, rows = _order(live, segments, known[live_id])
-            results.append(acks)
-            stored += [(live, acks, index, seg, row) for index, seg, row in rows]
-    if not stored:
-        return results
-    session.add_all([row for *_, row in stored])
-    session.flush()
-    engines = {
-        org: service.engine_for(session, org)
-        for org in {live.organisation_id for live in lives.values()}
-    }
-    with session.no_autoflush:
-        new_alerts = _scan(session, stored, engines)
-    session.flush()
-    payloads: dict[int, list[dict[str, Any]]] = {}
-    for acks, index, alert in new_alerts:
-        read = AlertRead.model_validate(alert)
-        acks[index].alerts.append(read)
-        payloads.setdefault(alert.organisation_id, []).append(read.model_dump(mode="json"))
-    for org, items in payloads.items():
-        publish_after_commit(session, org, items)
+    now = utcnow()
+    results: list[list[Ack]] = []
+    stored: list[tuple[Ack, SegmentIn, dict[str, Any]]] = []
+    for live_id, segments in work:
+        acks, rows = _order(lives[live_id], segments, known[live_id], now)
+        results.append(acks)
+        stored += rows
+    if stored:
+        returned = session.execute(_INSERT_SEGMENTS, [row for *_, row in stored])
+        pks = {(live_id, segment_id): pk for pk, live_id, segment_id in returned}
+        for _, _, row in stored:
+            row["id"] = pks[(row["live_session_id"], row["segment_id"])]
+        engines = {
+            org: service.engine_for(session, org)
+            for org in {lv.organisation_id for lv in lives.values()}
+        }
+        with session.no_autoflush:
+            alerts, prices = _scan(session, lives, stored, engines)
+        if prices:
+            session.execute(_INSERT_PRICES, prices)
+        if alerts:
+            for org, items in _store_alerts(session, alerts, now).items():
+                publish_after_commit(session, org, items)
+    _save_positions(session, lives)
     for (live_id, _), acks in zip(work, results, strict=True):
+        last_seq = lives[live_id].last_seq
         for ack in acks:
-            ack.last_seq = lives[live_id].last_seq
-            ack.expected_seq = lives[live_id].last_seq + 1
+            ack["last_seq"], ack["expected_seq"] = last_seq, last_seq + 1
     return results
+
+
+def process_many(
+    session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]], *, actor: Any = None
+) -> list[list[SegmentAck]]:
+    """:func:`ingest`, with the acks as ``SegmentAck`` models."""
+    return [
+        [SegmentAck.model_validate(ack) for ack in acks]
+        for acks in ingest(session, work, actor=actor)
+    ]
 
 
 def process_segments(

@@ -94,6 +94,11 @@ class IngestConnection:
                 self.queue.put_nowait(_CLOSED)
 
     async def _parse(self, raw: str) -> SegmentIn | None:
+        try:  # the common case in one pass (pydantic parses the JSON; ``type`` is ignored)
+            return SegmentIn.model_validate_json(raw)
+        except ValidationError:
+            pass
+        # a bad message: parse again step by step, to answer exactly what is wrong with it
         try:
             data = json.loads(raw)
             if not isinstance(data, dict):
@@ -126,8 +131,10 @@ class IngestConnection:
                     closed = True
                     break
                 batch.append(item)
-            for ack in await self.process(batch):
-                await self.send({"type": "ack", **ack})
+            acks = await self.process(batch)
+            async with self._send_lock:  # one message per ack, written back to back
+                for ack in acks:
+                    await self.socket.send_json({"type": "ack", **ack})
             if closed:
                 return
 
