@@ -9,12 +9,13 @@ import pkgutil
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import fastapi_offline
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 import liveqc
 from liveqc.accounts.security import LoginThrottle
 from liveqc.api import problems
+from liveqc.api.guards import reject_unstorable_text
 from liveqc.api.logs import configure_logging, request_id_var
 from liveqc.config import Settings
 from liveqc.db.session import make_db_engine, make_session_factory
@@ -76,6 +78,7 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     if session_factory is None:
@@ -88,7 +91,12 @@ def create_app(
     )
     problems.install(app)
     for router in api_routers():
-        app.include_router(router, prefix=API_PREFIX, responses=problems.COMMON_RESPONSES)
+        app.include_router(
+            router,
+            prefix=API_PREFIX,
+            responses=problems.COMMON_RESPONSES,
+            dependencies=[Depends(reject_unstorable_text)],
+        )
     _document_problems(app)
     _add_system_routes(app)
     _add_docs(app)
@@ -106,6 +114,15 @@ def create_app(
     )
     app.middleware("http")(_request_context)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """What runs beside requests: the NATS connection in broker mode."""
+    from liveqc.live_sessions.broker.writer import running_broker
+
+    async with running_broker(app):
+        yield
 
 
 async def _request_context(

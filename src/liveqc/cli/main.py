@@ -59,6 +59,7 @@ CLI_MODULES = (
     "liveqc.archive.cli",
     "liveqc.products.cli",
     "liveqc.live_sessions.cli",
+    "liveqc.live_sessions.broker.cli",
     "liveqc.complaints.cli",
     "liveqc.spot_checks.cli",
     "liveqc.reports.cli",

@@ -16,10 +16,19 @@ from fastapi.responses import Response, StreamingResponse
 from liveqc.accounts import service as accounts
 from liveqc.accounts.models import Role
 from liveqc.accounts.service import Principal
-from liveqc.api.deps import CurrentPrincipal, IdPath, PageDep, SessionDep, require_roles
+from liveqc.api.deps import (
+    CurrentPrincipal,
+    IdPath,
+    PageDep,
+    SessionDep,
+    SettingsDep,
+    require_roles,
+)
+from liveqc.config import IngestMode
 from liveqc.db import tenancy
 from liveqc.errors import LiveQCError
 from liveqc.live_sessions import flows, report, service
+from liveqc.live_sessions.broker.writer import submit_from_thread
 from liveqc.live_sessions.ingest.process import alert_payload, process_segments
 from liveqc.live_sessions.ingest.stream import Feed, feed_response, last_event_id, open_feed
 from liveqc.live_sessions.ingest.websocket import IngestConnection
@@ -159,9 +168,24 @@ def end(live: Live, principal: Planner, session: SessionDep) -> LiveSessionRead:
 
 @router.post("/live-sessions/{live_session_id}/segments", response_model=IngestResult)
 def ingest_segments(
-    body: SegmentBatch, live: Live, principal: CurrentPrincipal, session: SessionDep
+    request: Request,
+    body: SegmentBatch,
+    live: Live,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> IngestResult:
     """Store and scan a batch of segments (idempotent by segment id, ordered by seq)."""
+    if settings.ingest_mode is IngestMode.BROKER:
+        reply = submit_from_thread(
+            request.app,
+            session,
+            organisation_id=live.organisation_id,
+            user_id=principal.user.id,
+            live_session_id=live.id,
+            segments=body.segments,
+        )
+        return IngestResult.model_validate(reply)
     acks = process_segments(session, live, body.segments, actor=principal.user)
     return IngestResult(acks=acks, last_seq=live.last_seq, last_segment_id=live.last_segment_id)
 
