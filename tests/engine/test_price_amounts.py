@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from liveqc.engine.numerals import to_halfwidth
-from liveqc.engine.price_amounts import counts, normalise, scan_amounts
+from liveqc.engine.price_amounts import counts, may_say_a_number, normalise, scan_amounts
 
 
 def read(text: str) -> list[tuple[str, tuple[Decimal, ...], str]]:
@@ -88,3 +88,22 @@ def test_normalise_is_half_width_lower_case_with_an_offset_per_character(text: s
     else:  # spaces inside an amount go, other runs become one
         assert len(index) == len(s) + 1 and index[-1] == len(text)
         assert "  " not in s
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("家人们看一下这个质地", True),  # 一 can start a number
+        ("今天给大家带来的是这款补水精华", False),
+        ("链接已经上好了，大家可以去看看", False),
+        ("到手价９９", True),
+        ("萬元户", True),
+        ("几块钱", True),
+    ],
+)
+def test_the_pre_check_never_skips_a_sentence_with_a_number_start(
+    text: str, expected: bool
+) -> None:
+    assert may_say_a_number(text) is expected
+    if not expected:
+        assert scan_amounts(normalise(text)[0]) == []

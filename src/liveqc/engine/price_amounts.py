@@ -49,6 +49,12 @@ _NUMBER_START = re.compile(
 )
 
 
+def may_say_a_number(text: str) -> bool:
+    """False when no number can start anywhere in ``text`` (the usual sentence): a cheap
+    pre-check before normalising and scanning."""
+    return _NUMBER_START.search(text) is not None
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """Half-width and lower-case, with offsets back into ``text``.
 

@@ -17,7 +17,13 @@ from functools import lru_cache
 from itertools import pairwise
 
 from liveqc.engine.numerals import is_numeral_char
-from liveqc.engine.price_amounts import Amount, counts, normalise, scan_amounts
+from liveqc.engine.price_amounts import (
+    Amount,
+    counts,
+    may_say_a_number,
+    normalise,
+    scan_amounts,
+)
 from liveqc.engine.price_cues import (
     ADJACENT,
     AFTER,
@@ -220,6 +226,8 @@ def extract_prices(text: str) -> list[PriceMention]:
 
     A range (三四百, 一百到两百) gives two mentions; vague amounts (几十块) give none.
     """
+    if not may_say_a_number(text):  # most sentences say no number at all
+        return []
     s, index = normalise(text)
     amounts = scan_amounts(s)
     accepted: list[Amount] = []
