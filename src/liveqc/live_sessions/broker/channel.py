@@ -28,8 +28,11 @@ from liveqc.live_sessions.schemas import SegmentIn
 
 log = logging.getLogger("liveqc.live_sessions.broker")
 
-#: How long a worker may hold a batch before JetStream gives it to another worker.
-ACK_WAIT_SECONDS = 30.0
+#: How long a batch may go without a sign of life from its worker before JetStream gives it
+#: to another worker. Short, so a killed worker stalls its partition only briefly; a worker
+#: that is still busy with a batch says so every ``HEARTBEAT_SECONDS`` (``in_progress``).
+ACK_WAIT_SECONDS = 6.0
+HEARTBEAT_SECONDS = 2.0
 #: Deliveries of one batch before JetStream gives up on it (with the nak back-off below, a
 #: database outage of several minutes is ridden out).
 MAX_DELIVER = 40

@@ -3,8 +3,9 @@ function as the in-process path, ack after the commit, answer the web process, p
 
 At-least-once: a batch is acknowledged to JetStream only after its transaction commits. A worker
 killed before that leaves the batch unacknowledged, and JetStream redelivers it (after
-``ACK_WAIT_SECONDS``) to whichever worker pulls next; segments already stored come back as
-``duplicate`` (idempotency by segment id), so nothing is lost and no finding is stored twice.
+``ACK_WAIT_SECONDS`` without a heartbeat) to whichever worker pulls next; segments already
+stored come back as ``duplicate`` (idempotency by segment id), so nothing is lost and no finding
+is stored twice.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from liveqc.config import Settings
 from liveqc.db.session import session_scope
 from liveqc.errors import LiveQCError
 from liveqc.live_sessions.broker.channel import (
+    HEARTBEAT_SECONDS,
     Batch,
     Names,
     connect,
@@ -143,8 +145,12 @@ class Worker:
                     await message.term()
                     continue
                 job = _Job(message, batch, loop.create_future())
-                await queue.put(job)
-                await job.done
+                beating = asyncio.create_task(_heartbeat(message))
+                try:
+                    await queue.put(job)
+                    await job.done
+                finally:
+                    beating.cancel()
 
     async def _write(self, client: NATS, queue: asyncio.Queue[_Job | None]) -> None:
         """Take every batch waiting (other partitions' batches, up to ``MAX_SEGMENTS``) and
@@ -249,6 +255,18 @@ class Worker:
             await client.publish(subject, data)
         except nats.errors.Error as exc:  # the web side resends; the alert is in the database
             log.warning("could not publish to %s: %s", subject, exc)
+
+
+async def _heartbeat(message: Msg) -> None:
+    """Tell JetStream the batch is still being worked on (queued or storing), so it is not
+    redelivered to another worker while this one is alive."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        try:
+            await message.in_progress()
+        except Exception as exc:  # NATS gone: the batch comes back after the ack wait anyway
+            log.debug("heartbeat failed: %s", exc)
+            return
 
 
 def _warm_engine() -> None:
