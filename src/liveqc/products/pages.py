@@ -1,4 +1,6 @@
-"""Console pages for product QC: catalogue, product file, supplier onboarding, Excel import.
+"""Console pages for product QC: product file, new product, supplier onboarding, Excel import.
+
+The catalogue and supplier lists are in ``listings.py``.
 
 Each form posts back with its CSRF token; a refused step is shown on the page (with the reason
 the domain gave) instead of an error page, and changes nothing.
@@ -13,7 +15,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -23,10 +24,10 @@ from liveqc.errors import LiveQCError, PermissionDenied
 from liveqc.jobs import kinds as job_kinds
 from liveqc.jobs import pages as job_views
 from liveqc.jobs.deps import start_job
-from liveqc.products import explain, files, flows, importing, service
+from liveqc.products import explain, files, flows, importing, listings, service
 from liveqc.products.aql import DefectClass
 from liveqc.products.documents import Condition, DocumentType
-from liveqc.products.models import Product, ProductCategory, ProductStatus, Supplier
+from liveqc.products.models import ProductCategory, ProductStatus
 from liveqc.products.schemas import (
     DocumentFields,
     LotCreate,
@@ -37,12 +38,11 @@ from liveqc.products.schemas import (
     TestItemIn,
     TestReportCreate,
 )
-from liveqc.web import tables
 from liveqc.web.i18n import pick_locale, translator
-from liveqc.web.tables import Column, Table
 from liveqc.web.views import ConsolePrincipal, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
+listings.add_routes(router)
 Csrf = Annotated[str, Form(max_length=128)]
 
 
@@ -72,77 +72,6 @@ def _page(request: Request, template: str, principal: Principal, **context: Any)
     return render(
         request, f"products/{template}", principal, active="products", flash=flash, **context
     )
-
-
-PRODUCTS = Table(
-    "products",
-    (
-        Column("sku", "search.col.sku", Product.sku, "text"),
-        Column("name", "search.col.name", Product.name, "text", (Product.name, Product.sku)),
-        Column("brand", "search.col.brand", Product.brand, "text"),
-        Column("category", "search.col.category", Product.category, "exact",
-               choices=tuple(ProductCategory),
-               value=lambda p, t: t(f"products.cat.{p.category.value}")),
-        Column("supplier", "search.col.supplier", Supplier.name, "text",
-               value=lambda p, t: p.supplier.name),
-        Column("status", "search.col.status", Product.status, "exact",
-               choices=tuple(ProductStatus),
-               value=lambda p, t: t(f"products.state.{p.status.value}")),
-        Column("gtin", "search.col.gtin", Product.gtin, "text"),
-    ),
-    default_order=(Product.id,),
-    tiebreak=Product.id,
-    aliases={"status": "status", "category": "category", "q": "name"},
-)  # fmt: skip
-
-
-@router.get("/products", response_model=None)
-def catalogue(
-    request: Request,
-    principal: ConsolePrincipal,
-    session: SessionDep,
-    status: str = "",
-    category: str = "",
-    q: str = "",
-) -> Response:
-    stmt = select(Product).join(Supplier, Supplier.id == Product.supplier_id)
-    listing = tables.serve(request, session, PRODUCTS, stmt)
-    if isinstance(listing, Response):
-        return listing
-    return _page(
-        request,
-        "list.html",
-        principal,
-        products=listing.rows,
-        total=listing.total,
-        listing=listing,
-        statuses=list(dict.fromkeys(ProductStatus)),
-        categories=list(ProductCategory),
-        selected={"status": status, "category": category, "q": q[:100]},
-    )
-
-
-SUPPLIERS = Table(
-    "suppliers",
-    (
-        Column("name", "search.col.supplier", Supplier.name, "text"),
-        Column("credit_code", "search.col.credit_code", Supplier.credit_code, "text"),
-        Column("licence_valid_to", "search.col.licence_valid_to", Supplier.licence_valid_to),
-        Column("region", "search.col.region", Supplier.region, "text"),
-        Column("contact_name", "search.col.contact", Supplier.contact_name, "text"),
-        Column("contact_phone", "search.col.phone"),
-    ),
-    default_order=(Supplier.id,),
-    tiebreak=Supplier.id,
-)
-
-
-@router.get("/products/suppliers", response_model=None)
-def suppliers(request: Request, principal: ConsolePrincipal, session: SessionDep) -> Response:
-    listing = tables.serve(request, session, SUPPLIERS, select(Supplier))
-    if isinstance(listing, Response):
-        return listing
-    return _page(request, "suppliers.html", principal, suppliers=listing.rows, listing=listing)
 
 
 @router.post("/products/suppliers")
