@@ -7,12 +7,18 @@ import pytest
 
 from liveqc.reports.charts import (
     FONT_FAMILY,
+    HEIGHT,
     PALETTE,
+    RIGHT,
+    TOP,
+    WIDTH,
     Chart,
     Series,
     fit,
+    layout,
     nice_ticks,
     number,
+    text_width,
     to_svg,
 )
 from liveqc.reports.render import to_drawing
@@ -137,3 +143,69 @@ def test_reportlab_drawing_has_the_chart_text(kind: str) -> None:
 
     assert "违规发现 Findings" in strings(drawing)
     assert drawing.width > 0 and drawing.height > 0
+
+
+def long_legend(kind: str, count: int) -> Chart:
+    names = [f"Findings confirmed by compliance reviewers, channel {i}" for i in range(count)]
+    return Chart(
+        kind,
+        "Findings by channel",
+        ("2026-01", "2026-02"),
+        tuple(Series(name, (i + 1, i + 2)) for i, name in enumerate(names)),
+    )
+
+
+def legend_texts(svg: str) -> list[ET.Element]:
+    return [n for n in ET.fromstring(svg).iter(f"{SVG}text") if n.get("font-size") == "11"]
+
+
+@pytest.mark.parametrize("kind", ("bar", "stacked", "line"))
+def test_long_legend_wraps_inside_the_chart_and_pushes_the_plot_down(kind: str) -> None:
+    chart = long_legend(kind, 5)
+    svg = to_svg(chart)
+    entries = legend_texts(svg)
+    assert [n.text for n in entries] == [fit(s.name, 11, 160) for s in chart.series]
+    for node in entries:
+        assert float(node.get("x")) + text_width(node.text or "", 11) <= WIDTH - RIGHT
+    rows = sorted({float(n.get("y")) for n in entries})
+    assert len(rows) > 1
+    root = ET.fromstring(svg)
+    assert float(root.get("width")) == WIDTH and float(root.get("height")) == HEIGHT
+    assert layout(chart).top == TOP + (len(rows) - 1) * (rows[1] - rows[0])
+    # the y axis starts below the legend's last row
+    axis = next(p for p in root.iter(f"{SVG}polyline") if len(p.get("points", "").split()) == 3)
+    assert float(axis.get("points").split()[0].split(",")[1]) > rows[-1]
+
+
+def test_short_legend_stays_on_one_row_with_the_usual_top_margin() -> None:
+    chart = sample("bar")
+    assert len({n.get("y") for n in legend_texts(to_svg(chart))[:2]}) == 1
+    assert layout(chart).top == TOP
+
+
+def test_a_legend_too_long_for_its_rows_counts_the_rest() -> None:
+    chart = long_legend("bar", 30)
+    entries = legend_texts(to_svg(chart))
+    shown = [n.text for n in entries if not (n.text or "").startswith("+")]
+    more = [n.text for n in entries if (n.text or "").startswith("+")]
+    assert more == [f"+{30 - len(shown)}"] and 0 < len(shown) < 30
+    for node in entries:
+        assert float(node.get("x")) + text_width(node.text or "", 11) <= WIDTH - RIGHT
+    assert HEIGHT - layout(chart).top - 64 >= (HEIGHT - TOP - 64) / 2  # the plot keeps half
+
+
+def test_wrapped_legend_renders_as_a_reportlab_drawing() -> None:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import String
+
+    chart = long_legend("stacked", 5)
+    drawing = to_drawing(chart, "Helvetica")
+
+    def strings(node: object) -> list[str]:
+        found = [node.text] if isinstance(node, String) else []
+        for child in getattr(node, "contents", []):
+            found += strings(child)
+        return found
+
+    assert {fit(s.name, 11, 160) for s in chart.series} <= set(strings(drawing))
+    assert renderPDF.drawToString(drawing).startswith(b"%PDF")

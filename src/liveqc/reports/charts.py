@@ -20,6 +20,13 @@ FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans
 TEXT = "#222222"
 GRID = "#D9D9D9"
 EMPTY = "#BBBBBB"
+WIDTH, HEIGHT = 640.0, 340.0
+LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 62.0, 64.0
+#: Each legend row past the first pushes the plot down by this much.
+LEGEND_ROW = 16.0
+#: A legend never takes more rows than this, so the plot keeps most of its height; series past
+#: the last row are counted in a ``+N`` marker (the data table under a chart lists them all).
+LEGEND_MAX_ROWS = 5
 
 ChartKind = Literal["bar", "stacked", "line", "donut"]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
@@ -85,10 +92,13 @@ Shape = Rect | Line | Polygon | Text
 
 @dataclass
 class Canvas:
+    """The shapes of one chart; ``top`` is where its plot starts (below a wrapped legend)."""
+
     width: float
     height: float
     title: str
     shapes: list[Shape] = field(default_factory=list)
+    top: float = TOP
 
 
 def colour(index: int) -> str:
@@ -140,9 +150,6 @@ def nice_ticks(top: float, count: int = 5) -> list[float]:
 
 # --- layout -----------------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 640.0, 340.0
-LEFT, RIGHT, TOP, BOTTOM = 64.0, 20.0, 62.0, 64.0
-
 
 def layout(chart: Chart) -> Canvas:
     """Lay out ``chart`` into primitive shapes."""
@@ -155,11 +162,8 @@ def layout(chart: Chart) -> Canvas:
     values = [v for s in chart.series for v in s.values]
     if not chart.categories or not any(values):
         _axes(canvas, [0.0, 1.0], chart)
-        canvas.shapes.append(
-            Text(
-                WIDTH / 2, (TOP + HEIGHT - BOTTOM) / 2, clean(chart.empty_text), 13, "middle", EMPTY
-            )
-        )
+        middle = (canvas.top + HEIGHT - BOTTOM) / 2
+        canvas.shapes.append(Text(WIDTH / 2, middle, clean(chart.empty_text), 13, "middle", EMPTY))
         return canvas
     if chart.kind == "stacked":
         top = max(sum(s.values[i] for s in chart.series) for i in range(len(chart.categories)))
@@ -175,12 +179,15 @@ def layout(chart: Chart) -> Canvas:
     return canvas
 
 
-def _plot_height() -> float:
-    return HEIGHT - TOP - BOTTOM
+def _plot_height(canvas: Canvas) -> float:
+    return HEIGHT - canvas.top - BOTTOM
 
 
-def _y(value: float, top: float) -> float:
-    return HEIGHT - BOTTOM - (value / top) * _plot_height() if top else HEIGHT - BOTTOM
+def _y(canvas: Canvas, value: float, peak: float) -> float:
+    """The SVG y of ``value`` on an axis running from 0 to ``peak``."""
+    if not peak:
+        return HEIGHT - BOTTOM
+    return HEIGHT - BOTTOM - (value / peak) * _plot_height(canvas)
 
 
 def _slot(chart: Chart) -> float:
@@ -188,26 +195,47 @@ def _slot(chart: Chart) -> float:
 
 
 def _legend(chart: Chart, canvas: Canvas) -> None:
-    x = LEFT
+    """Swatch and name per series, wrapping to a new row before an entry would pass the right
+    margin; ``canvas.top`` moves down one row per extra row. The last allowed row keeps room
+    for a ``+N`` marker counting the series that did not fit."""
+    right, final = WIDTH - RIGHT, len(chart.series) - 1
+    reserve = 18 + text_width(f"+{len(chart.series)}", 11)
+    x, row = LEFT, 0
     for index, series in enumerate(chart.series):
         name = fit(series.name, 11, 160)
-        canvas.shapes.append(Rect(x, 36, 10, 10, colour(index)))
-        canvas.shapes.append(Text(x + 14, 45, name, 11))
-        x += 14 + text_width(name, 11) + 18
+        width = 14 + text_width(name, 11)
+        on_last_row = row == LEGEND_MAX_ROWS - 1
+        if x > LEFT and x + width + (reserve if on_last_row and index < final else 0) > right:
+            if on_last_row:
+                more = f"+{len(chart.series) - index}"
+                canvas.shapes.append(Text(x, 45 + row * LEGEND_ROW, more, 11))
+                break
+            x, row = LEFT, row + 1
+        canvas.shapes.append(Rect(x, 36 + row * LEGEND_ROW, 10, 10, colour(index)))
+        canvas.shapes.append(Text(x + 14, 45 + row * LEGEND_ROW, name, 11))
+        x += width + 18
+    canvas.top = TOP + row * LEGEND_ROW
 
 
 def _axes(canvas: Canvas, ticks: list[float], chart: Chart) -> None:
     top = ticks[-1]
     for tick in ticks:
-        y = _y(tick, top)
+        y = _y(canvas, tick, top)
         canvas.shapes.append(Line(((LEFT, y), (WIDTH - RIGHT, y)), GRID, 0.6))
         canvas.shapes.append(Text(LEFT - 6, y + 4, number(tick), 10, "end"))
     base = HEIGHT - BOTTOM
-    canvas.shapes.append(Line(((LEFT, TOP - 6), (LEFT, base), (WIDTH - RIGHT, base)), TEXT, 1))
+    canvas.shapes.append(
+        Line(((LEFT, canvas.top - 6), (LEFT, base), (WIDTH - RIGHT, base)), TEXT, 1)
+    )
     if chart.y_label:
         canvas.shapes.append(
             Text(
-                16, TOP + _plot_height() / 2, fit(chart.y_label, 11, 240), 11, "middle", rotate=-90
+                16,
+                canvas.top + _plot_height(canvas) / 2,
+                fit(chart.y_label, 11, 240),
+                11,
+                "middle",
+                rotate=-90,
             )
         )
     if chart.x_label:
@@ -238,11 +266,11 @@ def _bars(chart: Chart, canvas: Canvas, top: float) -> None:
         for index, series in enumerate(chart.series):
             value = series.values[i]
             if stacked:
-                y0, y1 = _y(running, top), _y(running + value, top)
+                y0, y1 = _y(canvas, running, top), _y(canvas, running + value, top)
                 running += value
                 x = start
             else:
-                y0, y1 = base, _y(value, top)
+                y0, y1 = base, _y(canvas, value, top)
                 x = start + width * index
             if value > 0:
                 canvas.shapes.append(Rect(x, y1, width, y0 - y1, colour(index)))
@@ -256,7 +284,7 @@ def _bars(chart: Chart, canvas: Canvas, top: float) -> None:
                 )
         if stacked:
             canvas.shapes.append(
-                Text(start + width / 2, _y(running, top) - 4, number(running), 9, "middle")
+                Text(start + width / 2, _y(canvas, running, top) - 4, number(running), 9, "middle")
             )
 
 
@@ -264,7 +292,9 @@ def _lines(chart: Chart, canvas: Canvas, top: float) -> None:
     slot = _slot(chart)
     label_values = len(chart.series) == 1 or len(chart.categories) <= 6
     for index, series in enumerate(chart.series):
-        points = tuple((LEFT + slot * (i + 0.5), _y(v, top)) for i, v in enumerate(series.values))
+        points = tuple(
+            (LEFT + slot * (i + 0.5), _y(canvas, v, top)) for i, v in enumerate(series.values)
+        )
         if len(points) > 1:
             canvas.shapes.append(Line(points, colour(index), 2))
         for x, y in points:
