@@ -140,14 +140,22 @@ def serve(database_url: str, port: int) -> None:
 
     from liveqc.api.app import create_app
     from liveqc.config import Environment, Settings
+    from liveqc.runtime import settle_for_serving
 
     settings = Settings(
         _env_file=None, env=Environment.TEST, database_url=database_url, log_level="WARNING"
     )  # type: ignore[call-arg]
     app = create_app(settings)
     logging.getLogger("liveqc.api").setLevel(logging.WARNING)
+    settle_for_serving()  # as `liveqc serve` does
     uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, ws_max_queue=64
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        ws_max_queue=64,
+        ws_per_message_deflate=False,  # as `liveqc serve` does
     )
 
 

@@ -30,6 +30,7 @@ def serve(
     from liveqc.db.migrate import require_current_schema
     from liveqc.db.session import make_db_engine, make_session_factory
     from liveqc.demo.data import DEMO_PASSWORD, USERS
+    from liveqc.runtime import settle_for_serving
 
     settings = get_settings()
     engine = make_db_engine(settings)
@@ -47,8 +48,17 @@ def serve(
             for email, _, org, roles in USERS:
                 typer.echo(f"  {email:<30} {org} ({', '.join(r.value for r in roles)})")
     app = create_app(settings, session_factory=factory)
+    settle_for_serving()
     # liveqc logs every request itself, with its request id; uvicorn's access log would repeat it.
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
+    # Ingest messages are short JSON: per-message compression would cost CPU for nothing.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        ws_per_message_deflate=False,
+    )
 
 
 @db_app.command("upgrade")

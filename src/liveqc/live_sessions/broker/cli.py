@@ -37,12 +37,14 @@ def worker(
     from liveqc.db.migrate import require_current_schema
     from liveqc.db.session import make_db_engine, make_session_factory
     from liveqc.live_sessions.broker.worker import Worker
+    from liveqc.runtime import settle_for_serving
 
     settings = get_settings()
     configure_logging(settings.log_level)
     engine = make_db_engine(settings)
     require_current_schema(engine)
     runner = Worker(settings, make_session_factory(engine), concurrency=concurrency)
+    settle_for_serving()
     try:
         asyncio.run(_serve(runner))
     finally:

@@ -41,6 +41,7 @@ from liveqc.live_sessions.broker.channel import (
 from liveqc.live_sessions.ingest.hub import PENDING_KEY
 from liveqc.live_sessions.ingest.process import process_many
 from liveqc.live_sessions.models import LiveSession
+from liveqc.runtime import warm_up
 
 log = logging.getLogger("liveqc.live_sessions.broker")
 
@@ -93,7 +94,7 @@ class Worker:
         """
         client = await connect(self.settings.nats_url, name=self.name)
         try:
-            await asyncio.to_thread(_warm_engine)
+            await asyncio.to_thread(warm_up)
             js = client.jetstream()
             await ensure_stream(js, self.names)
             await ensure_consumers(js, self.names)
@@ -267,14 +268,6 @@ async def _heartbeat(message: Msg) -> None:
         except Exception as exc:  # NATS gone: the batch comes back after the ack wait anyway
             log.debug("heartbeat failed: %s", exc)
             return
-
-
-def _warm_engine() -> None:
-    """Build the compliance engine of the built-in catalogue before consuming (organisations
-    without a dictionary of their own share it), so the first batches do not wait for it."""
-    from liveqc.compliance.engines import EMPTY, engines
-
-    engines.get(0, EMPTY)
 
 
 def _error(exc: LiveQCError) -> dict[str, str]:
