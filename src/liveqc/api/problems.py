@@ -66,6 +66,7 @@ class Problem(BaseModel):
 
 #: Error responses every API route may give, for the OpenAPI document.
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Malformed request (a body that cannot be parsed)"},
     401: {"model": Problem, "description": "Unauthenticated"},
     403: {"model": Problem, "description": "Not allowed"},
     404: {"model": Problem, "description": "Not found (or another organisation's row)"},

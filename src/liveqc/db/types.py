@@ -63,8 +63,11 @@ PortableJSON = JSON(none_as_null=True)
 
 
 def _no_control_characters(value: str) -> str:
-    if any((ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 for ch in value):
-        raise ValueError("must not contain control characters")
+    if any(
+        (ord(ch) < 32 and ch not in "\t\n\r") or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF
+        for ch in value
+    ):
+        raise ValueError("must not contain control characters or unpaired surrogates")
     return value
 
 

@@ -190,7 +190,7 @@ def import_products(
     return report.to_dict()
 
 
-@router.get("/products/export", response_model=None)
+@router.get("/products/export", response_class=Response)
 def export_products(
     _: CurrentPrincipal,
     session: SessionDep,
