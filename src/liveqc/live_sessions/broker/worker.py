@@ -1,5 +1,6 @@
 """``liveqc worker``: pull batches from every partition, store and scan them with the same
-function as the in-process path, ack after the commit, answer the web process, publish alerts.
+function as the in-process path (``ingest``), ack after the commit, answer the web process,
+publish alerts.
 
 At-least-once: a batch is acknowledged to JetStream only after its transaction commits. A worker
 killed before that leaves the batch unacknowledged, and JetStream redelivers it (after
@@ -39,7 +40,7 @@ from liveqc.live_sessions.broker.channel import (
     ensure_stream,
 )
 from liveqc.live_sessions.ingest.hub import PENDING_KEY
-from liveqc.live_sessions.ingest.process import process_many
+from liveqc.live_sessions.ingest.process import ingest
 from liveqc.live_sessions.models import LiveSession
 from liveqc.runtime import warm_up
 
@@ -216,26 +217,26 @@ class Worker:
         per partition is in flight), committed before this returns; the JetStream acks follow."""
         org = batches[0].organisation_id
         with session_scope(self.factory, organisation_id=org) as session:
-            results = process_many(
+            results = ingest(
                 session,
                 [(batch.live_session_id, batch.segments) for batch in batches],
                 actor=batches[0].user_id,
             )
             # this process's hub has no subscribers: the alerts go out over NATS after the ack
             session.info.pop(PENDING_KEY, None)
-            lives = {
-                live.id: live
-                for live in session.scalars(
-                    select(LiveSession)
-                    .where(LiveSession.id.in_([batch.live_session_id for batch in batches]))
-                    .execution_options(populate_existing=True)
+            positions = {
+                row.id: row
+                for row in session.execute(
+                    select(LiveSession.id, LiveSession.last_seq, LiveSession.last_segment_id).where(
+                        LiveSession.id.in_([batch.live_session_id for batch in batches])
+                    )
                 )
             }
             replies = [
                 {
-                    "acks": [ack.model_dump(mode="json") for ack in acks],
-                    "last_seq": lives[batch.live_session_id].last_seq,
-                    "last_segment_id": lives[batch.live_session_id].last_segment_id,
+                    "acks": acks,
+                    "last_seq": positions[batch.live_session_id].last_seq,
+                    "last_segment_id": positions[batch.live_session_id].last_segment_id,
                 }
                 for batch, acks in zip(batches, results, strict=True)
             ]
