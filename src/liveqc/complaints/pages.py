@@ -10,11 +10,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import case, select
 
-from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep, SettingsDep
 from liveqc.complaints import files, flows, intake, service, signals, views
@@ -24,48 +21,24 @@ from liveqc.db.tenancy import bypass_tenancy
 from liveqc.db.types import utcnow
 from liveqc.errors import LiveQCError, PermissionDenied, ValidationFailed
 from liveqc.web import tables
-from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import PageRenderer, page_templates
 from liveqc.web.tables import Column, Table
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
 FLASH = "complaints_flash"
-
-
-def render(
-    request: Request, template: str, principal: Principal | None, status: int = 200, **ctx: Any
-) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user) if principal else [],
-            "active": "complaints",
-            "flash": request.session.pop(FLASH, None),
-            "categories": list(ComplaintCategory),
-            "remedies": list(Remedy),
-            "tz": service.CHINA_TZ,
-            **ctx,
-        },
-        status_code=status,
-    )
+render = PageRenderer(
+    page_templates(HERE),
+    active="complaints",
+    flash=FLASH,
+    context={
+        "categories": list(ComplaintCategory),
+        "remedies": list(Remedy),
+        "tz": service.CHINA_TZ,
+    },
+)
 
 
 def _error_text(exc: Exception) -> str:

@@ -10,10 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import MAX_ID, IdPath, SessionDep
 from liveqc.compliance import flows, service
@@ -26,43 +24,36 @@ from liveqc.engine.taxonomy import SEVERITIES, SEVERITY_RANK
 from liveqc.errors import LiveQCError, PermissionDenied
 from liveqc.products import service as products
 from liveqc.web import tables
-from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import PageRenderer, page_templates
 from liveqc.web.tables import Column, Table
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(directory=[HERE / "templates", WEB_DIR / "templates"])
 router = APIRouter(prefix="/compliance", include_in_schema=False)
 PAGE = 50
 
 
-def render(
-    request: Request, template: str, principal: Principal, status: int = 200, **context: Any
-) -> HTMLResponse:
-    """Render a compliance page inside the console layout (same context as the foundation)."""
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        f"compliance/{template}",
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "compliance",
-            "codes": CODES,
-            "severities": SEVERITIES,
-            "statuses": [s.value for s in FindingStatus],
-            "can_review": principal.has_any(*REVIEW_ROLES),
-            "can_store": principal.has_any(*STORE_ROLES),
-            **context,
-        },
-        status_code=status,
-    )
+def _permissions(principal: Principal | None, t: Any) -> dict[str, bool]:
+    """Which of the review and dictionary forms the page offers."""
+    return {
+        "can_review": principal is not None and principal.has_any(*REVIEW_ROLES),
+        "can_store": principal is not None and principal.has_any(*STORE_ROLES),
+    }
+
+
+#: A compliance page inside the console layout; template names are under ``compliance/``.
+render = PageRenderer(
+    page_templates(HERE),
+    active="compliance",
+    prefix="compliance/",
+    context={
+        "codes": CODES,
+        "severities": SEVERITIES,
+        "statuses": [s.value for s in FindingStatus],
+    },
+    extra=_permissions,
+)
 
 
 @dataclass(frozen=True)

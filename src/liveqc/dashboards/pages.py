@@ -14,29 +14,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import SessionDep
 from liveqc.dashboards import service
 from liveqc.dashboards.figures import CHINA_TZ, ChartData
 from liveqc.reports import charts
-from liveqc.web.i18n import LOCALES, pick_locale, translator
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, csrf_token
+from liveqc.web.rendering import PageRenderer, page_templates
+from liveqc.web.views import ConsolePrincipal
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
 Key = Annotated[str, PathParam(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 
@@ -101,31 +89,13 @@ def chart_svg(chart: ChartData, label: Callable[[str], str], t: Callable[..., st
     return Markup(charts.to_svg(drawn))  # to_svg escapes every label
 
 
-def render(
-    request: Request, template: str, principal: Principal, status: int = 200, **ctx: Any
-) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    t = translator(locale)
+def _chart_helpers(principal: Principal | None, t: Callable[..., str]) -> dict[str, Any]:
+    """``label``, ``when`` and ``svg`` in the page's language, for the panels and charts."""
     label = labeller(t)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": t,
-            "label": label,
-            "when": when,
-            "svg": lambda chart: chart_svg(chart, label, t),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "home",
-            **ctx,
-        },
-        status_code=status,
-    )
+    return {"label": label, "when": when, "svg": lambda chart: chart_svg(chart, label, t)}
+
+
+render = PageRenderer(page_templates(HERE), active="home", extra=_chart_helpers)
 
 
 @router.get("/")

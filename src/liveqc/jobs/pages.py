@@ -10,12 +10,9 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 from liveqc import uploads
-from liveqc.accounts import service as accounts
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep
 from liveqc.errors import NotFound, PermissionDenied
@@ -24,19 +21,11 @@ from liveqc.jobs.deps import RunnerDep, lifespan, runner_for
 from liveqc.jobs.models import Job, JobStatus
 from liveqc.jobs.reading import ReadConsolePrincipal, ReadSessionDep
 from liveqc.jobs.schemas import JobRead
-from liveqc.web.i18n import LOCALES, pick_locale, translator
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import PageRenderer, page_templates
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False, lifespan=lifespan)
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -46,23 +35,7 @@ MEDIA_TYPES = {
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def render(request: Request, template: str, principal: Principal, **context: Any) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "jobs",
-            **context,
-        },
-    )
+render = PageRenderer(page_templates(HERE), active="jobs")
 
 
 def status_payload(request: Request, job: JobRead) -> dict[str, Any]:

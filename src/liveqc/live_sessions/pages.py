@@ -7,12 +7,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from liveqc.accounts import service as accounts
 from liveqc.accounts.models import Role
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, SessionDep
@@ -23,43 +20,19 @@ from liveqc.live_sessions.ingest.stream import Feed, feed_response, last_event_i
 from liveqc.live_sessions.models import LiveSession, LiveSessionStatus
 from liveqc.live_sessions.schemas import DispositionIn
 from liveqc.web import tables
-from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import PageRenderer, page_templates
 from liveqc.web.tables import Column, Table
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
 FLASH = "live_sessions_flash"
 
 
-def render(request: Request, template: str, principal: Principal, **context: Any) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "live_sessions",
-            "flash": request.session.pop(FLASH, None),
-            "clock": report.clock,
-            **context,
-        },
-    )
+render = PageRenderer(
+    page_templates(HERE), active="live_sessions", flash=FLASH, context={"clock": report.clock}
+)
 
 
 def _back(request: Request, live_id: int, message: str) -> RedirectResponse:

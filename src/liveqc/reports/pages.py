@@ -7,10 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from liveqc.accounts import service as accounts
 from liveqc.api.deps import SessionDep
 from liveqc.db.types import utcnow
 from liveqc.errors import InputError, PermissionDenied
@@ -18,20 +15,16 @@ from liveqc.jobs import kinds as job_kinds
 from liveqc.jobs.deps import start_job
 from liveqc.reports import bluebook, collect, market, render
 from liveqc.reports.schemas import Period, ReportFormat
-from liveqc.web.i18n import LOCALES, pick_locale, translator
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.i18n import pick_locale
+from liveqc.web.rendering import PageRenderer, page_templates
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
+#: A reports page in the console layout (``render`` is the Blue Book's HTML module).
+page = PageRenderer(
+    page_templates(HERE), active="reports", context={"formats": [f.value for f in ReportFormat]}
+)
 PeriodQuery = Annotated[str | None, Query(max_length=16)]
 LangQuery = Annotated[str | None, Query(max_length=8)]
 
@@ -71,23 +64,7 @@ def reports_page(
             session, period=span, organisation=principal.organisation, market=market.load()
         )
         context["body"] = render.render_body(bluebook.build(figures, report_lang), utcnow())
-    return templates.TemplateResponse(
-        request,
-        "reports_page.html",
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "reports",
-            "formats": [f.value for f in ReportFormat],
-            **context,
-        },
-        status_code=status,
-    )
+    return page(request, "reports_page.html", principal, status, **context)
 
 
 @router.post("/reports/bluebook/jobs")

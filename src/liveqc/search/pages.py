@@ -7,52 +7,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from liveqc.accounts import service as accounts
-from liveqc.accounts.service import Principal
 from liveqc.api.deps import SessionDep
 from liveqc.search import service
-from liveqc.web.i18n import LOCALES, pick_locale, translator
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, csrf_token
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import PageRenderer, page_templates
+from liveqc.web.views import ConsolePrincipal
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
 #: Hits per kind on the overview; one kind alone shows this many per page.
 PREVIEW, PER_PAGE = 5, 20
 
 
-def render(
-    request: Request, principal: Principal, status: int = 200, **context: Any
-) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        "search_results.html",
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user),
-            "active": "search",
-            "kinds": service.KINDS,
-            **context,
-        },
-        status_code=status,
-    )
+render = PageRenderer(page_templates(HERE), active="search", context={"kinds": service.KINDS})
+RESULTS = "search_results.html"
 
 
 @router.get("/search")
@@ -68,11 +37,11 @@ def search_page(
     chosen = kind if kind in service.KINDS else ""
     text = q.strip()
     if not text:
-        return render(request, principal, q="", kind=chosen, error=t("search.empty"))
+        return render(request, RESULTS, principal, q="", kind=chosen, error=t("search.empty"))
     if len(text) > service.MAX_QUERY:
         error = t("search.too_long", max=service.MAX_QUERY)
         return render(
-            request, principal, 400, q=text[: service.MAX_QUERY], kind=chosen, error=error
+            request, RESULTS, principal, 400, q=text[: service.MAX_QUERY], kind=chosen, error=error
         )
     limit = PER_PAGE if chosen else PREVIEW
     groups = service.search(
@@ -83,8 +52,11 @@ def search_page(
         offset=(page - 1) * limit,
         reader=principal,
     )
+    paging: dict[str, Any] = {
+        "page": page,
+        "pages": max(1, -(-groups[0].total // PER_PAGE)) if chosen else 1,
+    }
     total = sum(g.total for g in groups)
-    pages = max(1, -(-groups[0].total // PER_PAGE)) if chosen else 1
     return render(
-        request, principal, q=text, kind=chosen, groups=groups, total=total, page=page, pages=pages
+        request, RESULTS, principal, q=text, kind=chosen, groups=groups, total=total, **paging
     )

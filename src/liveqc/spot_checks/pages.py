@@ -9,13 +9,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from liveqc.accounts import service as accounts
 from liveqc.accounts.models import Role, User
 from liveqc.accounts.service import Principal
 from liveqc.api.deps import IdPath, PageDep, SessionDep
@@ -32,52 +29,18 @@ from liveqc.spot_checks import campaigns, disclosure, flows, jurisdiction, servi
 from liveqc.spot_checks.models import Campaign, CheckStatus, SpotCheck
 from liveqc.spot_checks.views import campaigns as campaign_views
 from liveqc.web import tables
-from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.i18n import pick_locale
+from liveqc.web.rendering import PageRenderer, page_templates
 from liveqc.web.tables import Column, Table
-from liveqc.web.views import HERE as WEB_DIR
-from liveqc.web.views import SECTIONS, ConsolePrincipal, check_csrf, csrf_token
+from liveqc.web.views import ConsolePrincipal, check_csrf
 
 HERE = Path(__file__).parent
-templates = Jinja2Templates(
-    env=Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(HERE / "templates"), FileSystemLoader(WEB_DIR / "templates")]
-        ),
-        autoescape=select_autoescape(["html"]),
-    )
-)
 router = APIRouter(include_in_schema=False)
 FLASH = "spot_checks_flash"
 Csrf = Annotated[str, Form(max_length=128)]
 
 
-def render(
-    request: Request,
-    template: str,
-    principal: Principal | None,
-    *,
-    locale: str | None = None,
-    status: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    chosen = pick_locale(locale or request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(chosen),
-            "locale": chosen,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user) if principal else [],
-            "active": "spot_checks",
-            "flash": request.session.pop(FLASH, None),
-            **context,
-        },
-        status_code=status,
-    )
+render = PageRenderer(page_templates(HERE), active="spot_checks", flash=FLASH)
 
 
 def _act(request: Request, session: Session, csrf: str, action: Any) -> RedirectResponse:

@@ -7,7 +7,6 @@ Pages that other modules fill are registered as plain placeholders in ``SECTIONS
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlparse
@@ -15,7 +14,6 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liveqc.accounts import service as accounts
@@ -26,70 +24,20 @@ from liveqc.api.deps import SessionDep
 from liveqc.config import Settings
 from liveqc.db import tenancy
 from liveqc.errors import AuthenticationRequired, PermissionDenied
-from liveqc.web.i18n import LOCALES, pick_locale, translator
+from liveqc.web.i18n import pick_locale, translator
+from liveqc.web.rendering import SECTIONS, PageRenderer, Section, page_templates
 
 HERE = Path(__file__).parent
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    path: str
-
-
-#: Navigation, in order; the text of each entry is the catalogue key ``nav.<key>``.
-SECTIONS = [
-    Section("products", "/products"),
-    Section("compliance", "/compliance"),
-    Section("live_sessions", "/live-sessions"),
-    Section("complaints", "/complaints"),
-    Section("spot_checks", "/spot-checks"),
-    Section("reports", "/reports"),
-    Section("jobs", "/jobs"),
-]
-
-templates = Jinja2Templates(directory=HERE / "templates")
+templates = page_templates(HERE)
+render = PageRenderer(templates)
 router = APIRouter(include_in_schema=False)
 #: Plain "not built yet" pages for the sections; a module's own page comes first and wins.
 placeholders = APIRouter(include_in_schema=False)
 
 
-def csrf_token(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        request.session["csrf"] = token
-    return str(token)
-
-
 def check_csrf(request: Request, submitted: str) -> bool:
     expected = request.session.get("csrf")
     return bool(expected) and constant_time_equals(str(expected), submitted)
-
-
-def render(
-    request: Request,
-    template: str,
-    principal: Principal | None = None,
-    status: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    locale = pick_locale(request.session.get("locale"))
-    return templates.TemplateResponse(
-        request,
-        template,
-        {
-            "t": translator(locale),
-            "locale": locale,
-            "locales": LOCALES,
-            "csrf": csrf_token(request),
-            "principal": principal,
-            "sections": SECTIONS,
-            "organisations": accounts.organisations_of(principal.user) if principal else [],
-            **context,
-        },
-        status_code=status,
-    )
 
 
 def console_principal(request: Request, session: SessionDep) -> Principal:
