@@ -11,7 +11,7 @@ from typing import Any
 
 from liveqc.engine.context import ContextAdjuster
 from liveqc.engine.facts import Facts, InvalidFacts
-from liveqc.engine.findings import Explanation, Finding, ScanResult
+from liveqc.engine.findings import Explanation, Finding, ScanResult, finding_of
 from liveqc.engine.matcher import Hits, Matcher
 from liveqc.engine.merge import Merger
 from liveqc.engine.normalize import NormalizedText, Normalizer
@@ -228,22 +228,8 @@ class ComplianceEngine:
         for (idx, s, e), notes in sorted(trace.items()):
             rule = self.rules[idx]
             start, end = nt.to_original(s, e)
-            out.append(
-                Finding(
-                    rule.code,
-                    rule.id,
-                    rule.severity,
-                    start,
-                    end,
-                    nt.original[start:end],
-                    rule.basis,
-                    rule.message,
-                    rule.suggestion,
-                    rule.pack,
-                    self.version,
-                    Explanation(labels.get((idx, s, e), ""), nt.norm[s:e], tuple(notes)),
-                )
-            )
+            explanation = Explanation(labels.get((idx, s, e), ""), nt.norm[s:e], tuple(notes))
+            out.append(finding_of(rule, start, end, nt.original, self.version, explanation))
         return tuple(out)
 
     def check_many(

@@ -52,6 +52,38 @@ class Finding(NamedTuple):
         }
 
 
+_new = tuple.__new__
+
+
+def finding_of(
+    rule: Any,
+    start: int,
+    end: int,
+    original: str,
+    version: str,
+    explanation: Explanation | None = None,
+) -> Finding:
+    """The finding of a pack ``rule`` at ``original[start:end]``, built with ``tuple.__new__``
+    (no argument checking) because it runs for every finding."""
+    return _new(
+        Finding,
+        (
+            rule.code,
+            rule.id,
+            rule.severity,
+            start,
+            end,
+            original[start:end],
+            rule.basis,
+            rule.message,
+            rule.suggestion,
+            rule.pack,
+            version,
+            explanation,
+        ),
+    )
+
+
 class ScanResult(NamedTuple):
     """Findings of one utterance in stable order, with the catalogue version that produced them.
 

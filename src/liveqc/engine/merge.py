@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from liveqc.engine.findings import Explanation, Finding
+from liveqc.engine.findings import Explanation, Finding, finding_of
 from liveqc.engine.normalize import NormalizedText
 from liveqc.engine.packs import Rule
 from liveqc.engine.taxonomy import SEVERITY_RANK
 from liveqc.engine.validate import Candidate, Trace
-
-_finding = tuple.__new__
 
 
 class Merger:
@@ -63,20 +61,4 @@ class Merger:
                 notes.extend(trace.get(c[:3], []))
             merged = [rule.key, *sorted({rules[c[0]].key for c in group} - {rule.key})]
             explanation = Explanation(best[3], nt.norm[nstart:nend], tuple(notes), tuple(merged))
-        return _finding(  # tuple.__new__: this runs for every finding
-            Finding,
-            (
-                rule.code,
-                rule.id,
-                rule.severity,
-                start,
-                end,
-                nt.original[start:end],
-                rule.basis,
-                rule.message,
-                rule.suggestion,
-                rule.pack,
-                self.version,
-                explanation,
-            ),
-        )
+        return finding_of(rule, start, end, nt.original, self.version, explanation)
