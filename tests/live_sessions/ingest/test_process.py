@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 
 from liveqc.errors import NotFound
 from liveqc.live_sessions.ingest.process import alert_payload, ingest, process_segments
@@ -160,3 +160,54 @@ def test_a_session_of_another_organisation_is_not_found(session, demo) -> None:
         ingest(session, [(theirs.id, [seg(1, "全网最低价")])])
     use_org(session, demo, "青禾优选")
     assert count(session, Segment, theirs) == 0
+
+
+def test_duplicates_are_told_apart_per_session_in_one_transaction(session, demo) -> None:
+    """Segment ids are the client's: the same id in two sessions is two segments, and a
+    batch over many sessions finds exactly the pairs already stored."""
+    use_org(session, demo)
+    first, second = make_live(session, demo, live=True), make_live(session, demo, live=True)
+    ingest(session, [(first.id, [seg(1, "一"), seg(2, "二")]), (second.id, [seg(1, "一")])])
+    acks = ingest(
+        session,
+        [
+            (first.id, [seg(2, "二"), seg(3, "三")]),
+            (second.id, [seg(2, "二"), seg(3, "三", segment_id="s-1")]),
+        ],
+    )
+    assert [a["status"] for a in acks[0]] == ["duplicate", "stored"]
+    assert [a["status"] for a in acks[1]] == ["stored", "duplicate"]
+    assert count(session, Segment, first) == 3 and count(session, Segment, second) == 2
+
+
+def test_stored_ids_are_found_by_the_unique_index(session, demo, backend) -> None:
+    """The lookup probes (session, segment id) pairs; it must not fall back to scanning all
+    of an organisation's segments, which grow by thousands a minute on air."""
+    use_org(session, demo)
+    live = make_live(session, demo, live=True)
+    process_segments(session, live, [seg(1, "一")])
+    if backend == "postgresql":  # the tables are tiny here; ask what plan the index gives
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+    explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
+    plans: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("SELECT live_segments.live_session_id"):
+            cursor.execute(explain + statement, parameters)
+            plans.append(" ".join(str(row) for row in cursor.fetchall()))
+
+    bind = session.connection()
+    event.listen(bind, "before_cursor_execute", capture)
+    try:
+        acks = process_segments(session, live, [seg(1, "一"), seg(2, "二")])
+    finally:
+        event.remove(bind, "before_cursor_execute", capture)
+    assert [a.status for a in acks] == ["duplicate", "stored"]
+    (plan,) = plans
+    # each wanted pair drives an index probe by its session (and id, where the planner likes)
+    assert (
+        "(live_session_id=? AND segment_id=?)" in plan
+        if backend == "sqlite"
+        else "Nested Loop" in plan and "Index Cond: (live_session_id = wanted.ls" in plan
+    ), plan
+    assert "organisation_id" not in plan, plan

@@ -17,6 +17,7 @@ sessions are read through the tenancy filter and each row carries their organisa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from datetime import datetime
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Integer, String, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -74,10 +76,40 @@ _LOCK = (
 _LINEUP = select(LineupItem.live_session_id, LineupItem.id, LineupItem.product_id).where(
     LineupItem.live_session_id.in_(bindparam("ids", expanding=True))
 )
-_KNOWN = select(Segment.live_session_id, Segment.segment_id).where(
-    Segment.live_session_id.in_(bindparam("ids", expanding=True)),
-    Segment.segment_id.in_(bindparam("wanted", expanding=True)),
+
+
+def _known_query(wanted: Any, live_session_id: Any, segment_id: Any) -> Any:
+    """Stored (session, segment id) pairs among ``wanted``: one unique-index probe per pair.
+
+    ``live_session_id IN … AND segment_id IN …`` would probe every combination, and with the
+    organisation filter, planners without statistics scanned the organisation's segments
+    instead. So this reads the table, not the mapped class: the organisation filter does not
+    apply, and the caller asks only for sessions it has read through that filter.
+    """
+    columns = _SEGMENTS.c
+    return (
+        select(columns.live_session_id, columns.segment_id)
+        .select_from(wanted)
+        .join(
+            _SEGMENTS,
+            and_(columns.live_session_id == live_session_id, columns.segment_id == segment_id),
+        )
+    )
+
+
+_WANTED_JSON = func.json_each(bindparam("pairs")).table_valued("value", name="wanted")
+_WANTED_ARRAYS = (
+    func.unnest(bindparam("ls", type_=ARRAY(Integer)), bindparam("sid", type_=ARRAY(String)))
+    .table_valued("ls", "sid")
+    .render_derived(name="wanted")
 )
+#: SQLite reads the pairs from a JSON array, PostgreSQL from two arrays.
+_KNOWN_SQLITE = _known_query(
+    _WANTED_JSON,
+    func.json_extract(_WANTED_JSON.c.value, "$[0]"),
+    func.json_extract(_WANTED_JSON.c.value, "$[1]"),
+)
+_KNOWN_POSTGRESQL = _known_query(_WANTED_ARRAYS, _WANTED_ARRAYS.c.ls, _WANTED_ARRAYS.c.sid)
 _INSERT_SEGMENTS = insert(_SEGMENTS).returning(
     _SEGMENTS.c.id, _SEGMENTS.c.live_session_id, _SEGMENTS.c.segment_id
 )
@@ -356,6 +388,24 @@ def _store_alerts(
     return payloads
 
 
+def _stored_ids(
+    session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]]
+) -> dict[int, set[str]]:
+    """The segment ids of ``work`` that are already stored, per session."""
+    known: dict[int, set[str]] = {live_id: set() for live_id, _ in work}
+    pairs = [(live_id, seg.segment_id) for live_id, segments in work for seg in segments]
+    if not pairs:
+        return known
+    if session.get_bind().dialect.name == "postgresql":
+        sessions, segment_ids = zip(*pairs, strict=True)
+        rows = session.execute(_KNOWN_POSTGRESQL, {"ls": sessions, "sid": segment_ids})
+    else:
+        rows = session.execute(_KNOWN_SQLITE, {"pairs": json.dumps(pairs, ensure_ascii=False)})
+    for live_id, segment_id in rows:
+        known[live_id].add(segment_id)
+    return known
+
+
 def ingest(
     session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]], *, actor: Any = None
 ) -> list[list[Ack]]:
@@ -368,10 +418,7 @@ def ingest(
     """
     ids = sorted({live_id for live_id, _ in work})
     lives = _lock(session, ids, actor)
-    wanted = [seg.segment_id for _, segments in work for seg in segments]
-    known: dict[int, set[str]] = {live_id: set() for live_id in ids}
-    for live_id, segment_id in session.execute(_KNOWN, {"ids": ids, "wanted": wanted}):
-        known[live_id].add(segment_id)
+    known = _stored_ids(session, work)
     now = utcnow()
     results: list[list[Ack]] = []
     stored: list[tuple[Ack, SegmentIn, dict[str, Any]]] = []
