@@ -9,6 +9,7 @@ units (一百二 → 120, 一万五 → 15000), digit strings (三九九 → 399
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -57,7 +58,14 @@ def _is_digit_char(c: str) -> bool:
 
 def is_numeral_char(c: str) -> bool:
     """True for any character that can be part of a spoken number."""
+    if len(c) == 1:  # the usual call: one set lookup
+        return c in _NUMERAL_CHARS
     return _is_digit_char(c) or c in SMALL_UNITS or c in BIG_UNITS
+
+
+_NUMERAL_CHARS = frozenset(
+    [*DIGITS, *SMALL_UNITS, *BIG_UNITS, *"0123456789", *"０１２３４５６７８９"]
+)
 
 
 def _digit_value(c: str) -> int:
@@ -248,59 +256,80 @@ _RUN_CHARS = (
 )
 
 
+def _char_class(chars: Iterable[str]) -> str:
+    return "[" + "".join(map(re.escape, sorted(chars))) + "]"
+
+
+#: A run of numeral characters (and 几) from its first character on, where a point, or a comma
+#: after an Arabic digit (the only run characters that are ``isdigit``), may sit between the
+#: first character and a digit: 9.9, 九点九, 1,299.
+_RUN = re.compile(
+    "{run}(?:{run}|{point}(?={digit})|(?<=[0-9０-９]),(?={digit}))*".format(
+        run=_char_class(_RUN_CHARS | {"几"}),
+        point=_char_class(POINTS),
+        digit=_char_class([*DIGITS, *"0123456789", *"０１２３４５６７８９"]),
+    )
+)
+
+
 def _run_end(s: str, i: int) -> int:
     """End of the longest run of numeral characters (with single inner points) from ``i``."""
-    j = i
-    while j < len(s):
-        c = s[j]
-        if (
-            c in _RUN_CHARS
-            or c == "几"
-            or (
-                (c in POINTS or (c == "," and s[j - 1 : j].isdigit()))
-                and j > i
-                and j + 1 < len(s)
-                and _is_digit_char(s[j + 1])
-            )
-        ):
-            j += 1
-        else:
-            break
-    return j
+    found = _RUN.match(s, i)
+    return i if found is None else found.end()
 
 
 def read_number_at(s: str, i: int) -> NumberSpan | None:
     """The longest spoken number that starts at ``s[i]`` (``s`` already half-width)."""
+    found = number_at(s, i)
+    return None if found is None else NumberSpan(*found)
+
+
+#: The fields of a NumberSpan: start, end, values, is_approximate, is_vague.
+SpanFields = tuple[int, int, tuple[Decimal, ...], bool, bool]
+
+
+def number_at(s: str, i: int) -> SpanFields | None:
+    """``read_number_at`` as a plain tuple, for scanners that read every number of a sentence
+    (a frozen dataclass costs more to build than the rest of the reading)."""
     end = _run_end(s, i)
     if end == i:
         return None
     run = s[i:end]
     if "几" in run:
-        return NumberSpan(i, end, (), is_vague=True)
-    for j in range(end, i, -1):
-        piece = s[i:j]
-        if piece[-1] in POINTS or piece[-1] == ",":
+        return i, end, (), False, True
+    read = _read_run(run)
+    if read is None:
+        return None
+    j, values = i + read[0], read[1]
+    # fold 多/来/余 between a number and its 万/亿 into the span: 三千多万 → 30,000,000
+    if (
+        j + 1 < len(s)
+        and s[j] in APPROX
+        and (s[j - 1] in SMALL_UNITS or s[j - 1] in BIG_UNITS)
+        and s[j + 1] in BIG_UNITS
+    ):
+        return i, j + 2, tuple(v * BIG_UNITS[s[j + 1]] for v in values), True, False
+    return i, j, values, False, False
+
+
+@lru_cache(maxsize=4096)  # pure: depends on the run alone; hosts repeat the same few numbers
+def _read_run(run: str) -> tuple[int, tuple[Decimal, ...]] | None:
+    """The longest number at the start of a run of numeral characters: (its length, values)."""
+    for j in range(len(run), 0, -1):
+        last = run[j - 1]
+        if last in POINTS or last == ",":
             continue
         # a digit right before a unit is that unit's coefficient: 一九十九 is 一 then 九十九
-        if j < end and (s[j] in SMALL_UNITS or s[j] in BIG_UNITS) and _is_digit_char(piece[-1]):
+        if j < len(run) and (run[j] in SMALL_UNITS or run[j] in BIG_UNITS) and _is_digit_char(last):
             continue
+        piece = run[:j]
         rng = parse_range(piece)
         if rng is not None:
-            return _with_approx(s, NumberSpan(i, j, rng))
+            return j, rng
         value = parse_number(piece)
         if value is not None:
-            return _with_approx(s, NumberSpan(i, j, (value,)))
+            return j, (value,)
     return None
-
-
-def _with_approx(s: str, span: NumberSpan) -> NumberSpan:
-    """Fold 多/来/余 between a number and its 万/亿 into the span: 三千多万 → 30,000,000."""
-    j = span.end
-    after_unit = s[j - 1] in SMALL_UNITS or s[j - 1] in BIG_UNITS
-    if j + 1 < len(s) and s[j] in APPROX and after_unit and s[j + 1] in BIG_UNITS:
-        values = tuple(v * BIG_UNITS[s[j + 1]] for v in span.values)
-        return NumberSpan(span.start, j + 2, values, is_approximate=True)
-    return span
 
 
 def find_numbers(text: str) -> list[NumberSpan]:

@@ -16,10 +16,9 @@ from liveqc.engine.numerals import (
     BIG_UNITS,
     DIGITS,
     SMALL_UNITS,
-    NumberSpan,
     is_numeral_char,
+    number_at,
     parse_number,
-    read_number_at,
     to_halfwidth,
 )
 from liveqc.engine.price_cues import CLASSIFIERS, RANGE_SEP
@@ -41,6 +40,8 @@ class Amount:
     per_unit: bool = False  # a unit price worked out aloud (算下来一斤十块九)
 
 
+#: What a vague number (几十块) is read as, only to skip its money words.
+_ZERO = (Decimal(0),)
 #: Traditional money characters read as their simplified forms.
 _TRADITIONAL = {"塊": "块", "圓": "圆", "錢": "钱", "萬": "万", "億": "亿"}
 #: Where a number (or a vague 几) may start: what ``scan_amounts`` jumps to.
@@ -107,15 +108,16 @@ def _joins(chars: list[str], text: str, pos: int) -> bool:
     return parse_number(before + after) is not None
 
 
-def _read_money(s: str, num: NumberSpan) -> Amount:
-    """The money words after a number: 元, 块(钱) with 角/分 digits (九块九毛九), 毛, 米, w/k."""
-    start, i, values = num.start, num.end, num.values
+def _read_money(s: str, num_start: int, i: int, values: tuple[Decimal, ...]) -> Amount:
+    """The money words after the number ``s[num_start:i]``: 元, 块(钱) with 角/分 digits
+    (九块九毛九), 毛, 米, w/k."""
+    start = num_start
     if start > 0 and s[start - 1] in "¥￥":
         start -= 1
-    short = i - num.start == 1
+    short = i - num_start == 1
     if i < len(s) and s[i] in "多来余" and s[i + 1 : i + 2] in ("块", "元", "米"):
         i += 1
-    money = "yuan" if start < num.start else ""
+    money = "yuan" if start < num_start else ""
     if s.startswith(("块钱", "元钱", "元", "圆", "块"), i):
         money = "yuan" if s[i] != "块" or s.startswith("块钱", i) else "kuai"
         i += 2 if s.startswith(("块钱", "元钱"), i) else 1
@@ -135,7 +137,7 @@ def _read_money(s: str, num: NumberSpan) -> Amount:
         money, i, values, short = "yuan", i + 2, tuple(v / 100 for v in values), False
     elif s.startswith("米", i):
         money, i = "mi", i + 1
-    elif i < len(s) and s[i] in "wk" and s[num.start].isdigit():
+    elif i < len(s) and s[i] in "wk" and s[num_start].isdigit():
         mult = 10_000 if s[i] == "w" else 1000
         money, i, values = "mult", i + 1, tuple(v * mult for v in values)
     return Amount(start, i, values, money, short and not money)
@@ -173,25 +175,25 @@ def scan_amounts(s: str) -> list[Amount]:
     out: list[Amount] = []
     i = 0
     while i < len(s):
-        if not (is_numeral_char(s[i]) or s[i] == "几"):
-            found = _NUMBER_START.search(s, i)  # skip to the next numeral in one C call
-            if found is None:
-                break
-            i = found.start()
-        num = read_number_at(s, i)
+        found = _NUMBER_START.search(s, i)  # skip to the next numeral (or stay) in one C call
+        if found is None:
+            break
+        i = found.start()
+        num = number_at(s, i)  # read_number_at's fields, without building a NumberSpan
         if num is None:
             while i < len(s) and (is_numeral_char(s[i]) or s[i] == "几"):
                 i += 1
             continue
-        if num.is_vague or (i > 0 and s[i - 1] in "几好上成数"):
-            i = _read_money(s, NumberSpan(num.start, num.end, (Decimal(0),))).end
+        start, end, values, _, vague = num
+        if vague or (i > 0 and s[i - 1] in "几好上成数"):
+            i = _read_money(s, start, end, _ZERO).end
             continue
-        num = _count_split(s, num)
-        amount = _read_money(s, num)
+        end, values = _count_split(s, start, end, values)
+        amount = _read_money(s, start, end, values)
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev.end < num.start <= prev.end + 1
+            and prev.end < start <= prev.end + 1
             and s[prev.end] in RANGE_SEP
             and prev.values[-1] < amount.values[0]
         ):
@@ -201,18 +203,21 @@ def scan_amounts(s: str) -> list[Amount]:
     return out
 
 
-def _count_split(s: str, num: NumberSpan) -> NumberSpan:
-    """两百一件 is 两百 and 一件, 三九九一件 is 三九九 and 一件: the last digit is a count."""
-    text = s[num.start : num.end]
-    if num.end >= len(s) or s[num.end] not in CLASSIFIERS or len(num.values) != 1:
-        return num
+def _count_split(
+    s: str, start: int, end: int, values: tuple[Decimal, ...]
+) -> tuple[int, tuple[Decimal, ...]]:
+    """两百一件 is 两百 and 一件, 三九九一件 is 三九九 and 一件: the last digit is a count.
+    Gives the end and values of the number ``s[start:end]`` read as ``values``."""
+    if end >= len(s) or s[end] not in CLASSIFIERS or len(values) != 1:
+        return end, values
+    text = s[start:end]
     elided = len(text) >= 3 and text[-1] in "一两" and text[-2] in "百千万"
     digits = len(text) == 4 and all(c in "零一二两三四五六七八九幺" for c in text)
     if elided or digits:
         value = parse_number(text[:-1])
         if value is not None:
-            return NumberSpan(num.start, num.end - 1, (value,))
-    return num
+            return end - 1, (value,)
+    return end, values
 
 
 def _link_range(low: Amount, high: Amount, s: str) -> None:

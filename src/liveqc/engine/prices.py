@@ -11,9 +11,9 @@ thresholds, savings, deposits, shipping, subsidies, red packets, cashback and gi
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from itertools import pairwise
 
 from liveqc.engine.numerals import is_numeral_char
@@ -70,17 +70,29 @@ class _Cue:
 
 def _cues_in(s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """Cue words in ``s[lo:hi]``, leftmost-longest, as (start, end, word)."""
-    return [(m.start(), m.end(), m.group()) for m in _cue_words().finditer(s, lo, hi)]
+    return [(m.start(), m.end(), m.group()) for m in _CUE_WORDS.finditer(s, lo, hi)]
 
 
-@lru_cache(maxsize=1)
-def _cue_words() -> re.Pattern[str]:
-    """Every cue word, longest first: at each position the longest word wins, and the scan
-    resumes after it (what a loop over word sizes does, in one C call)."""
-    words = sorted(
-        {w for w in (*CUES, *ADJACENT) if 0 < len(w) <= MAX_CUE}, key=lambda w: (-len(w), w)
+def _longest_first(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of ``words``, the longest one at each position (what a loop over word sizes does, in
+    one C call; ``finditer`` resumes after each word found).
+
+    Grouped by first character, 原(?:建议零售价|...|价|), each group's endings longest first:
+    only one group can match at a position, and the first ending that matches in it is the
+    longest. One flat alternative per word would try every word at every position.
+    """
+    groups: dict[str, set[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], set()).add(w[1:])
+    return re.compile(
+        "|".join(
+            re.escape(first)
+            + "(?:"
+            + "|".join(map(re.escape, sorted(ends, key=lambda e: (-len(e), e))))
+            + ")"
+            for first, ends in sorted(groups.items())
+        )
     )
-    return re.compile("|".join(map(re.escape, words)))
 
 
 def _leads(word: str) -> bool:
@@ -89,19 +101,45 @@ def _leads(word: str) -> bool:
     return kind is not None and (strength >= 2 or word in SELLER_WORDS)
 
 
+# Derived once at import from the tables (the hot paths below run on every amount said).
+#: Every cue word (cues before an amount and ADJACENT ones).
+_CUE_WORDS = _longest_first(w for w in (*CUES, *ADJACENT) if 0 < len(w) <= MAX_CUE)
+#: Cue words that take over after a pause (``_leads``), and those that decide alone (strength 3).
+_LEADERS = frozenset(w for w in (*CUES, *ADJACENT) if _leads(w))
+_DECISIVE = frozenset(w for w, (_, strength) in CUES.items() if strength == 3)
+#: Cue words after a bare number that still let it be a price (not masks, not counting words).
+_PRICE_CUES = frozenset(
+    w for w in (*CUES, *ADJACENT) if CUES.get(w, ("other", 2))[0] not in (None, "none")
+)
+#: AFTER words, longest first, so ``match`` at a position gives the longest one said there.
+_AFTER_WORDS = _longest_first(w for w in AFTER if 0 < len(w) <= 5)
+_FOLLOW_WORDS = tuple(FOLLOW_WORDS)
+#: The last pause (space or comma) in a window, and the last sentence end: ``.*`` is greedy, so
+#: the match ends just after the rightmost one (one C call instead of a loop over the window).
+_LAST_PAUSE = re.compile(r".*[ ,，、]", re.DOTALL)
+_LAST_STOP = re.compile(r".*[。！？!?；;\n]", re.DOTALL)
+_NOT_SELLING = re.compile("|".join(map(re.escape, NOT_SELLING)))
+_TENTH = Decimal("0.1")
+
+
 def _cue_before(s: str, start: int, lo: int) -> _Cue | None:
     """The cue that governs an amount starting at ``start`` (window ``s[lo:start]``)."""
-    best: _Cue | None = None
     lo = max(lo, start - 12)
-    # after a pause (a space or comma), the cues said since the pause govern
-    pause = max((k for k in range(lo, start - 1) if s[k] in " ,，、"), default=-1)
     cues = _cues_in(s, lo, start)
-    if any(c_start > pause and _leads(w) for c_start, _, w in cues):
-        cues = [c for c in cues if c[0] > pause or CUES.get(c[2], (None, 0))[1] == 3]
+    if not cues:
+        return None
+    # after a pause (a space or comma), the cues said since the pause govern; the pause is a
+    # character of s[lo:start - 1] (endpos never below pos, so an empty window finds none)
+    found = _LAST_PAUSE.match(s, lo, max(lo, start - 1))
+    pause = found.end() - 1 if found is not None else -1
+    if pause >= 0 and any(c_start > pause and w in _LEADERS for c_start, _, w in cues):
+        cues = [c for c in cues if c[0] > pause or c[2] in _DECISIVE]
+    best: tuple[str, int, int, str] | None = None  # the _Cue fields, built once at the end
     for c_start, c_end, word in cues:
         gap = start - c_end
-        if word in CUES:
-            kind, strength = CUES[word]
+        entry = CUES.get(word)
+        if entry is not None:
+            kind, strength = entry
             if kind is None or (strength == 1 and gap > 4) or (kind == "none" and gap > 6):
                 continue
             if word == "价值":
@@ -114,31 +152,26 @@ def _cue_before(s: str, start: int, lo: int) -> _Cue | None:
             kind, strength = ADJACENT[word], 2
         else:
             continue
-        cue = _Cue(kind, strength, gap, word)
-        if best is None or (best.strength < 3 and strength >= best.strength):
-            best = cue
-    return best
+        if best is None or (best[1] < 3 and strength >= best[1]):
+            best = (kind, strength, gap, word)
+    return None if best is None else _Cue(*best)
 
 
 def _cue_word_at(s: str, i: int) -> str:
     """The longest cue word that starts at ``s[i]`` ('' if none)."""
-    for size in range(MAX_CUE, 0, -1):
-        word = s[i : i + size]
-        if len(word) == size and (word in CUES or word in ADJACENT):
-            return word
-    return ""
+    found = _CUE_WORDS.match(s, i)  # alternatives longest first: the first to match is longest
+    return "" if found is None else found.group()
 
 
 def _cue_after(s: str, end: int) -> str | None:
     """The kind named right after an amount (五十元优惠券 → other), or "support" (的价格)."""
     if s.startswith("的", end) and AFTER.get(s[end + 1 : end + 3]) in ("other", "original"):
         return AFTER[s[end + 1 : end + 3]]  # 十二块钱的运费, 两百九十九的原价
-    longer = len(_cue_word_at(s, end))
-    for size in range(5, 0, -1):
-        kind = AFTER.get(s[end : end + size])
-        if kind and size >= longer:
-            return kind
-    return None
+    # the longest AFTER word said here, unless a longer cue word starts here (运费险 masks 运费)
+    found = _AFTER_WORDS.match(s, end)
+    if found is None or found.end() - end < len(_cue_word_at(s, end)):
+        return None
+    return AFTER[found.group()]
 
 
 def _follows_like_price(s: str, end: int, lenient: bool = False) -> bool:
@@ -146,19 +179,18 @@ def _follows_like_price(s: str, end: int, lenient: bool = False) -> bool:
 
     Under a strong cue (``lenient``) anything but a counting, time or size word may follow.
     """
-    rest = s[end:]
-    if rest[:1] in ("多", "来", "余", "把") and len(rest) > 1:
+    c = s[end : end + 1]  # the next character ('' at the end), without copying the rest
+    if c in ("多", "来", "余", "把") and end + 1 < len(s):
         return _follows_like_price(s, end + 1, lenient)
-    if not rest or rest[0] in BOUNDARY or rest.startswith(tuple(FOLLOW_WORDS)):
+    if not c or c in BOUNDARY or s.startswith(_FOLLOW_WORDS, end):
         return True
-    if rest[0] in "一两二三四五六七八九" and counts(s, end + 1):
+    if c in "一两二三四五六七八九" and counts(s, end + 1):
         return True  # per unit or bundle: 九十九一件, 十块两个
-    if lenient and not counts(s, end) and rest[0] not in NOT_PRICE_AFTER:
-        return not (rest[0].isascii() and rest[0].isalpha())
-    if rest[0] in FOLLOW_CHARS or (rest[0] != "点" and is_numeral_char(rest[0])):
+    if lenient and not counts(s, end) and c not in NOT_PRICE_AFTER:
+        return not (c.isascii() and c.isalpha())
+    if c in FOLLOW_CHARS or (c != "点" and is_numeral_char(c)):
         return True
-    word = _cue_word_at(s, end)
-    return bool(word) and CUES.get(word, ("other", 2))[0] not in (None, "none")
+    return _cue_word_at(s, end) in _PRICE_CUES
 
 
 def _number_start(s: str, a: Amount) -> int:
@@ -184,7 +216,7 @@ def _rejected(s: str, a: Amount) -> bool:
         return True
     if after.startswith(IDIOM_AFTER):
         return True
-    return a.values[0] <= Decimal("0.1") and ("不" in before[-2:] or "没" in before[-2:])
+    return a.values[0] <= _TENTH and ("不" in before[-2:] or "没" in before[-2:])
 
 
 def _supported(s: str, a: Amount, cue: _Cue | None, after: str | None) -> bool:
@@ -234,7 +266,9 @@ def extract_prices(text: str) -> list[PriceMention]:
     waiting: list[Amount] = []
     lo = 0
     for a in amounts:
-        stop = max((k + 1 for k in range(lo, a.start) if s[k] in "。！？!?；;\n"), default=lo)
+        # cues reach back to the last sentence end since the last accepted amount
+        found = _LAST_STOP.match(s, lo, a.start)
+        stop = lo if found is None else found.end()
         if _rejected(s, a):
             continue
         cue = _cue_before(s, _number_start(s, a), stop)
@@ -292,7 +326,7 @@ def _said_alone(s: str, a: Amount, accepted: list[Amount], waiting: list[Amount]
     digits = "零一二三四五六七八九"
     if len(text) > 2 and all(digits.find(x) - digits.find(y) == 1 for x, y in pairwise(text)):
         return False  # a countdown: 五四三二一
-    if all(c in ALONE_REST for c in s[: a.start] + s[a.end :]):
+    if ALONE_REST.issuperset(s[: a.start]) and ALONE_REST.issuperset(s[a.end :]):
         return True
     later = [
         b
@@ -301,7 +335,7 @@ def _said_alone(s: str, a: Amount, accepted: list[Amount], waiting: list[Amount]
     ]
     if later and max(b.values[-1] for b in later) < a.values[0]:
         return True
-    if any(word in s for word in NOT_SELLING) or a.values[0] < 10:
+    if _NOT_SELLING.search(s) is not None or a.values[0] < 10:
         return False
     rest = s[a.end :].lstrip("啊呀吧哦哈呢嘛哇啦了")
     if not rest or rest[0] in BOUNDARY or rest[0] == "的":
