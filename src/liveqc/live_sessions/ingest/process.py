@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, String, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Integer, String, Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -79,22 +79,23 @@ _LINEUP = select(LineupItem.live_session_id, LineupItem.id, LineupItem.product_i
 
 
 def _known_query(wanted: Any, live_session_id: Any, segment_id: Any) -> Any:
-    """Stored (session, segment id) pairs among ``wanted``: one unique-index probe per pair.
+    """Each wanted (session, segment id) pair with the stored segment id, or NULL: one
+    unique-index probe per pair.
 
     ``live_session_id IN … AND segment_id IN …`` would probe every combination, and with the
     organisation filter, planners without statistics scanned the organisation's segments
-    instead. So this reads the table, not the mapped class: the organisation filter does not
-    apply, and the caller asks only for sessions it has read through that filter.
+    instead. A join was no better on PostgreSQL: with the statistics of a table that grew
+    since the last ANALYZE it hashed the whole table. A scalar subquery per pair is always an
+    index probe. It reads the table, not the mapped class, so the organisation filter does not
+    apply: the caller asks only for sessions it has read through that filter.
     """
     columns = _SEGMENTS.c
-    return (
-        select(columns.live_session_id, columns.segment_id)
-        .select_from(wanted)
-        .join(
-            _SEGMENTS,
-            and_(columns.live_session_id == live_session_id, columns.segment_id == segment_id),
-        )
+    stored = (
+        select(columns.segment_id)
+        .where(columns.live_session_id == live_session_id, columns.segment_id == segment_id)
+        .scalar_subquery()
     )
+    return select(live_session_id, stored).select_from(wanted)
 
 
 _WANTED_JSON = func.json_each(bindparam("pairs")).table_valued("value", name="wanted")
@@ -402,7 +403,8 @@ def _stored_ids(
     else:
         rows = session.execute(_KNOWN_SQLITE, {"pairs": json.dumps(pairs, ensure_ascii=False)})
     for live_id, segment_id in rows:
-        known[live_id].add(segment_id)
+        if segment_id is not None:
+            known[live_id].add(segment_id)
     return known
 
 
