@@ -352,13 +352,28 @@ def client(
     results.put(asdict(stats))
 
 
+def _cpu_and_parent(pid: int | str) -> tuple[float, int]:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[1])
+
+
 def server_cpu_seconds(pid: int | None) -> float:
-    """User + system CPU time of the server process so far (Linux; 0 elsewhere)."""
+    """User + system CPU time so far of the server process and its children, the ingest
+    writer processes (Linux; 0 elsewhere)."""
+    if pid is None:
+        return 0.0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total = _cpu_and_parent(pid)[0]
     except (OSError, IndexError):
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cpu, parent = _cpu_and_parent(entry.name)
+            except (OSError, IndexError):
+                continue
+            total += cpu if parent == pid else 0.0
+    return total
 
 
 def run_clients(port: int, token: str, ids: list[int], args: argparse.Namespace) -> Stats:
@@ -433,7 +448,7 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]
     warm, ids = all_ids[0], all_ids[1:]
     port = free_port()
     server = multiprocessing.get_context("spawn").Process(
-        target=serve, args=(url, port), daemon=True
+        target=serve, args=(url, port), daemon=False
     )
     server.start()
     try:

@@ -53,6 +53,8 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
         "database_url": f"sqlite:///{tmp / 'liveqc-test.db'}",
         "secret_key": TEST_SECRET,
         "upload_dir": tmp / "uploads",
+        # the tests' sessions run in a transaction a writer process could not see
+        "ingest_writer_processes": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

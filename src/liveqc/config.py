@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     nats_prefix: str = Field(default="liveqc", pattern=r"^[A-Za-z0-9_-]{1,40}$")
     #: Segment partitions (by live session id); per-session order holds within a partition.
     ingest_partitions: int = Field(default=16, ge=1, le=1024)
+    #: Processes beside each web process that store and scan WebSocket ingest (0: a thread
+    #: of the web process does it; SQLite uses at most one).
+    ingest_writer_processes: int = Field(default=2, ge=0, le=32)
     #: Threads of a web process that run background jobs (imports, reports, campaign runs).
     job_workers: int = Field(default=2, ge=1, le=64)
     #: Least seconds between two progress writes of a running job to its row (PostgreSQL).

@@ -118,10 +118,12 @@ def create_app(
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """What runs beside requests: the NATS connection in broker mode."""
+    """What runs beside requests: the NATS connection in broker mode, the ingest writer
+    processes otherwise."""
     from liveqc.live_sessions.broker.writer import running_broker
+    from liveqc.live_sessions.ingest.writer import running_writer_processes
 
-    async with running_broker(app):
+    async with running_broker(app), running_writer_processes(app):
         yield
 
 

@@ -30,6 +30,7 @@ from liveqc.live_sessions.broker.channel import (
     ensure_stream,
 )
 from liveqc.live_sessions.ingest.hub import HUB
+from liveqc.live_sessions.ingest.process import unanswered_acks
 from liveqc.live_sessions.schemas import SegmentIn
 
 log = logging.getLogger("liveqc.live_sessions.broker")
@@ -184,24 +185,9 @@ class BrokerWriter:
 
 
 def unanswered(segments: Sequence[SegmentIn], why: str) -> dict[str, Any]:
-    """A reply for a batch no worker answered: each segment ``rejected``, with a detail that
-    says to resend from the batch's first seq (safe: segments already stored come back as
-    ``duplicate``)."""
+    """A reply for a batch no worker answered (see ``unanswered_acks``)."""
     first = segments[0].seq
-    detail = f"not acknowledged: {why}; resend from seq {first} (resending is safe)"
-    acks = [
-        {
-            "segment_id": seg.segment_id,
-            "seq": seg.seq,
-            "status": "rejected",
-            "last_seq": first - 1,
-            "expected_seq": first,
-            "alerts": [],
-            "detail": detail,
-        }
-        for seg in segments
-    ]
-    return {"acks": acks, "last_seq": first - 1, "last_segment_id": None}
+    return {"acks": unanswered_acks(segments, why), "last_seq": first - 1, "last_segment_id": None}
 
 
 def _as_error(error: dict[str, Any]) -> errors.LiveQCError:

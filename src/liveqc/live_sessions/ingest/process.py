@@ -191,6 +191,18 @@ def _ack(seg: SegmentIn, status: str, detail: str = "") -> Ack:
     }
 
 
+def unanswered_acks(segments: Sequence[SegmentIn], why: str) -> list[Ack]:
+    """Acks for segments that were not stored because whatever stores them did not answer:
+    each ``rejected``, saying to resend from the batch's first seq (safe: segments that were
+    stored after all come back as ``duplicate``)."""
+    first = segments[0].seq
+    detail = f"not acknowledged: {why}; resend from seq {first} (resending is safe)"
+    return [
+        {**_ack(seg, "rejected", detail), "last_seq": first - 1, "expected_seq": first}
+        for seg in segments
+    ]
+
+
 def _order(
     live: _Live, segments: Sequence[SegmentIn], known: set[str], now: datetime
 ) -> tuple[list[Ack], list[tuple[Ack, SegmentIn, dict[str, Any]]]]:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liveqc.config import IngestMode
 from liveqc.db.session import session_scope
-from liveqc.live_sessions.ingest.process import ingest
+from liveqc.live_sessions.ingest.process import ingest, unanswered_acks
+from liveqc.live_sessions.ingest.processes import WriterProcesses, WriterProcessFailed
 from liveqc.live_sessions.schemas import SegmentIn
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ class _Job:
 class IngestWriter:
     """``workers`` transactions may run at once (1 for SQLite, which writes one at a time;
     a few for PostgreSQL, whose round trips then overlap). Sessions are locked in id order, so
-    concurrent transactions cannot deadlock on them."""
+    concurrent transactions cannot deadlock on them. With ``processes``, the transactions run
+    in writer processes (``liveqc.live_sessions.ingest.processes``) instead of threads."""
 
     def __init__(
         self,
@@ -57,8 +60,10 @@ class IngestWriter:
         max_segments: int = MAX_SEGMENTS,
         workers: int = 1,
         linger: float = LINGER_SECONDS,
+        processes: WriterProcesses | None = None,
     ) -> None:
         self.factory = factory
+        self.processes = processes
         self.max_segments = max_segments
         self.workers = workers
         self.linger = linger
@@ -117,7 +122,7 @@ class IngestWriter:
                 by_org.setdefault(job.organisation_id, []).append(job)
             for org_id, org_jobs in by_org.items():
                 try:
-                    results = await run_in_threadpool(self._write, org_id, org_jobs)
+                    results = await self._commit(org_id, org_jobs)
                 except Exception as exc:
                     log.exception("ingest transaction failed for organisation %s", org_id)
                     for job in org_jobs:
@@ -127,6 +132,18 @@ class IngestWriter:
                 for job, acks in zip(org_jobs, results, strict=True):
                     if not job.done.done():
                         job.done.set_result(acks)
+
+    async def _commit(self, org_id: int, jobs: list[_Job]) -> list[list[dict[str, Any]]]:
+        """One transaction: in a writer process when there are some, else in a thread."""
+        if self.processes is None:
+            return await run_in_threadpool(self._write, org_id, jobs)
+        work = [(job.live_session_id, job.segments) for job in jobs]
+        try:
+            results = await self.processes.ingest(org_id, jobs[0].user_id, work)
+        except WriterProcessFailed as exc:
+            return [unanswered_acks(job.segments, str(exc)) for job in jobs]
+        self.transactions += 1
+        return results
 
     def _write(self, org_id: int, jobs: list[_Job]) -> list[list[dict[str, Any]]]:
         with session_scope(self.factory, organisation_id=org_id) as session:
@@ -153,6 +170,35 @@ def writer_for(app: Any) -> IngestWriter | BrokerWriter:
             factory = app.state.session_factory
             bind = factory.kw.get("bind")
             backend = getattr(getattr(bind, "dialect", None), "name", "sqlite")
-            writer = IngestWriter(factory, workers=1 if backend == "sqlite" else 4)
+            count = settings.ingest_writer_processes
+            if backend == "sqlite":
+                count = min(count, 1)  # SQLite writes one transaction at a time
+            if count:
+                writer = IngestWriter(
+                    factory, workers=count, processes=WriterProcesses(settings, count)
+                )
+            else:
+                writer = IngestWriter(factory, workers=1 if backend == "sqlite" else 4)
         app.state.live_ingest_writer = writer
     return writer
+
+
+@asynccontextmanager
+async def running_writer_processes(app: Any) -> AsyncIterator[None]:
+    """App lifespan: start the writer processes before the first segment arrives (a child
+    takes about a second to start) and stop them at shutdown."""
+    settings = app.state.settings
+    if settings.ingest_mode is IngestMode.BROKER or not settings.ingest_writer_processes:
+        yield
+        return
+    writer = writer_for(app)
+    processes = getattr(writer, "processes", None)
+    if processes is None:
+        yield
+        return
+    pids = await processes.start()
+    log.info("ingest writer processes started: %s", pids)
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(processes.close)
