@@ -36,7 +36,7 @@ log = logging.getLogger("liveqc.live_sessions.ingest")
 #: Most segments in one transaction.
 MAX_SEGMENTS = 400
 #: Least time between the starts of two transactions while the writer is busy.
-LINGER_SECONDS = 0.01
+LINGER_SECONDS = 0.004
 
 
 @dataclass
