@@ -93,12 +93,17 @@ def test_socket_ingest_is_stored_by_a_writer_process_with_the_same_acks(
     assert stored_counts(broker_db, live_id) == stored_counts(broker_db, other)
 
 
-def test_alerts_stored_by_a_writer_process_reach_the_stream(
-    web: TestClient,
-    broker_db: BrokerDB,  # noqa: F811
-) -> None:
+@pytest.fixture
+def ready(web: TestClient, broker_db: BrokerDB) -> tuple[dict[str, str], int]:  # noqa: F811
+    """A reviewer's headers and a ready session of theirs."""
     headers = login(web)
-    live_id = live_session(web, headers, broker_db)
+    return headers, live_session(web, headers, broker_db)
+
+
+def test_alerts_stored_by_a_writer_process_reach_the_stream(
+    web: TestClient, ready: tuple[dict[str, str], int]
+) -> None:
+    headers, live_id = ready
     code = "off_platform_transaction"
     reader = StreamReader(web, f"{BASE}/{live_id}/alerts/stream?max_seconds=6", headers, code)
     reader.start()
@@ -112,10 +117,10 @@ def test_alerts_stored_by_a_writer_process_reach_the_stream(
 
 def test_a_writer_process_that_dies_is_replaced_and_the_client_resends(
     web: TestClient,
+    ready: tuple[dict[str, str], int],
     broker_db: BrokerDB,  # noqa: F811
 ) -> None:
-    headers = login(web)
-    live_id = live_session(web, headers, broker_db)
+    headers, live_id = ready
     socket_acks(web, headers, live_id, [segment(1, "大家好")])
     (victim,) = child_pids()
     os.kill(victim, signal.SIGKILL)
