@@ -18,6 +18,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -113,6 +114,9 @@ class WriterProcesses:
 def _initialise(settings: Settings, parent_pid: int) -> None:
     """Child start-up: logging, a connection pool of its own, the warm rule catalogue."""
     global _FACTORY
+    # Ctrl-C reaches the whole process group: the web process stops its children itself,
+    # after the transactions they hold
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_logging(settings.log_level)
     load_all_models()  # every mapper, as in the web process (foreign keys name them all)
     _FACTORY = make_session_factory(make_db_engine(settings))
