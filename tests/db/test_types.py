@@ -24,6 +24,8 @@ def test_enum_type_stores_values_and_refuses_unknown_ones() -> None:
 def test_plain_text_refuses_control_characters_but_keeps_newlines() -> None:
     adapter = TypeAdapter(PlainText)
     assert adapter.validate_python("第一行\n第二行\t！") == "第一行\n第二行\t！"
-    for bad in ("a\x00b", "bell\x07", "del\x7f"):
+    for good in ("windows\r\n", " space", "private\ue000", "emoji\U0001f600"):
+        assert adapter.validate_python(good) == good
+    for bad in ("a\x00b", "bell\x07", "vt\x0b", "us\x1f", "del\x7f", "lo\ud800", "hi\udfff"):
         with pytest.raises(ValidationError):
             adapter.validate_python(bad)
