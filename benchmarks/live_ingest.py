@@ -38,7 +38,6 @@ import tempfile
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -69,67 +68,18 @@ def free_port() -> int:
 
 def prepare(database_url: str, sessions: int) -> tuple[str, list[int]]:
     """Migrate, create an agency user with a token, an approved product and N live sessions."""
-    from liveqc.accounts import service as accounts
-    from liveqc.accounts.models import OrganisationKind, Role
     from liveqc.config import Environment, Settings
-    from liveqc.db import tenancy
     from liveqc.db.migrate import upgrade
     from liveqc.db.session import make_db_engine, make_session_factory, session_scope
-    from liveqc.db.types import utcnow
-    from liveqc.demo.credit_codes import credit_code
-    from liveqc.live_sessions import flows, service
-    from liveqc.live_sessions.schemas import HostCreate, LineupItemCreate, LiveSessionCreate
-    from liveqc.products import service as products
-    from liveqc.products.models import ProductCategory, ProductStatus
-    from liveqc.products.schemas import ProductCreate, SupplierCreate
+    from liveqc.demo.ingest_load import seed_sessions_on_air
 
     settings = Settings(_env_file=None, env=Environment.TEST, database_url=database_url)  # type: ignore[call-arg]
     engine = make_db_engine(settings)
     upgrade(engine)
-    factory = make_session_factory(engine)
-    with session_scope(factory) as session:
-        org = accounts.create_organisation(
-            session, name="压测直播", kind=OrganisationKind.AGENCY, region="杭州"
-        )
-        user = accounts.create_user(session, email="bench@example.com", password="bench-password")
-        accounts.add_membership(session, user=user, organisation=org, role=Role.ADMIN)
-        _, token = accounts.create_token(session, user=user, name="bench")
-        tenancy.set_organisation(session, org.id)
-        supplier = products.create_supplier(
-            session,
-            data=SupplierCreate(name="压测供应商", credit_code=credit_code("330108", "MA2H7K3Q")),
-            actor=user,
-        )
-        product = products.create_product(
-            session,
-            data=ProductCreate(
-                supplier_id=supplier.id,
-                sku="BENCH-1",
-                name="补水精华",
-                category=ProductCategory.COSMETICS,
-            ),
-            actor=user,
-            status=ProductStatus.APPROVED,
-        )
-        ids = []
-        for n in range(sessions + 1):
-            live = service.create(
-                session,
-                data=LiveSessionCreate(
-                    platform="抖音",
-                    room=f"压测{n}",
-                    title=f"压测场次 {n}",
-                    scheduled_at=utcnow() + timedelta(minutes=5),
-                    hosts=[HostCreate(name="主播", birth_date=date(1995, 1, 1))],
-                    lineup=[LineupItemCreate(product_id=product.id)],
-                ),
-                actor=user,
-            )
-            flows.mark_ready(session, live, actor=user)
-            flows.start(session, live, actor=user)
-            ids.append(live.id)
+    with session_scope(make_session_factory(engine)) as session:
+        on_air = seed_sessions_on_air(session, sessions + 1, name="压测直播")
     engine.dispose()
-    return token, ids
+    return on_air.token, list(on_air.sessions)
 
 
 def serve(database_url: str, port: int) -> None:

@@ -14,7 +14,6 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -48,68 +47,16 @@ class Seeded:
 
 def seed(engine: Engine, sessions: int) -> Seeded:
     """An agency with an API token, an approved product with a price history, and live sessions."""
-    from liveqc.accounts import service as accounts
-    from liveqc.accounts.models import OrganisationKind, Role
-    from liveqc.db import tenancy
     from liveqc.db.session import make_session_factory, session_scope
-    from liveqc.db.types import utcnow
-    from liveqc.demo.credit_codes import credit_code
-    from liveqc.live_sessions import flows, service
-    from liveqc.live_sessions.schemas import HostCreate, LineupItemCreate, LiveSessionCreate
-    from liveqc.products import service as products
-    from liveqc.products.models import ProductCategory, ProductStatus
-    from liveqc.products.schemas import ProductCreate, SupplierCreate
+    from liveqc.demo.ingest_load import seed_sessions_on_air
 
     with session_scope(make_session_factory(engine)) as session:
-        org = accounts.create_organisation(
-            session, name="扩展测试直播", kind=OrganisationKind.AGENCY, region="杭州"
+        on_air = seed_sessions_on_air(
+            session, sessions + 1, name="扩展测试直播", price_3_days_ago=LOW_PRICE
         )
-        user = accounts.create_user(session, email="scaling@example.com", password="pw-scaling")
-        accounts.add_membership(session, user=user, organisation=org, role=Role.ADMIN)
-        _, token = accounts.create_token(session, user=user, name="ingest")
-        tenancy.set_organisation(session, org.id)
-        supplier = products.create_supplier(
-            session,
-            data=SupplierCreate(name="扩展供应商", credit_code=credit_code("330108", "MA2H7K3Q")),
-            actor=user,
-        )
-        product = products.create_product(
-            session,
-            data=ProductCreate(
-                supplier_id=supplier.id,
-                sku="SCALE-1",
-                name="补水精华",
-                category=ProductCategory.COSMETICS,
-            ),
-            actor=user,
-            status=ProductStatus.APPROVED,
-        )
-        products.record_price(
-            session,
-            product_id=product.id,
-            price=LOW_PRICE,
-            charged_at=utcnow() - timedelta(days=3),
-            actor=user,
-        )
-        lives: dict[int, int] = {}
-        for n in range(sessions + 1):
-            live = service.create(
-                session,
-                data=LiveSessionCreate(
-                    platform="抖音",
-                    room=f"扩展{n}",
-                    title=f"扩展测试 {n}",
-                    scheduled_at=utcnow() + timedelta(minutes=5),
-                    hosts=[HostCreate(name="主播", birth_date=date(1995, 1, 1))],
-                    lineup=[LineupItemCreate(product_id=product.id)],
-                ),
-                actor=user,
-            )
-            flows.mark_ready(session, live, actor=user)
-            flows.start(session, live, actor=user)
-            lives[live.id] = live.lineup[0].id
-        spare = lives.popitem()
-        return Seeded(token, org.id, product.id, lives, spare)
+    lives = dict(on_air.sessions)
+    spare = lives.popitem()
+    return Seeded(on_air.token, on_air.organisation_id, on_air.product_id, lives, spare)
 
 
 def segments_for(live_id: int, item_id: int, count: int) -> list[dict[str, Any]]:
