@@ -192,7 +192,7 @@ def test_stored_ids_are_found_by_the_unique_index(session, demo, backend) -> Non
     plans: list[str] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        if "json_each(" in statement or "unnest(" in statement:
+        if "wanted" in statement:  # the lookup, not the bulk writes that also read arrays
             cursor.execute(explain + statement, parameters)
             plans.append(" ".join(str(row) for row in cursor.fetchall()))
 

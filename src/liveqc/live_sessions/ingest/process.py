@@ -25,12 +25,13 @@ from datetime import datetime
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, String, Table, bindparam, func, insert, select, update
+from sqlalchemy import Integer, String, Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from liveqc.db import tenancy
+from liveqc.db.bulk import BulkInsert, BulkUpdate
 from liveqc.db.types import utcnow
 from liveqc.engine.facts import InvalidFacts
 from liveqc.engine.prices import extract_prices
@@ -111,22 +112,61 @@ _KNOWN_SQLITE = _known_query(
     func.json_extract(_WANTED_JSON.c.value, "$[1]"),
 )
 _KNOWN_POSTGRESQL = _known_query(_WANTED_ARRAYS, _WANTED_ARRAYS.c.ls, _WANTED_ARRAYS.c.sid)
-_INSERT_SEGMENTS = insert(_SEGMENTS).returning(
-    _SEGMENTS.c.id, _SEGMENTS.c.live_session_id, _SEGMENTS.c.segment_id
+_SEGMENT_COLUMNS = (
+    "live_session_id",
+    "organisation_id",
+    "segment_id",
+    "seq",
+    "start_ms",
+    "end_ms",
+    "speaker",
+    "lineup_item_id",
+    "kind",
+    "text",
+    "received_at",
 )
-#: RETURNING order is not the VALUES order on every backend; an alert is found again by what
+_INSERT_SEGMENTS = BulkInsert(
+    _SEGMENTS, _SEGMENT_COLUMNS, returning=("id", "live_session_id", "segment_id")
+)
+#: RETURNING order is not the input order on every backend; an alert is found again by what
 #: it says (two alerts alike in all of these are alike in everything, so either id fits).
 _ALERT_KEY = ("segment_pk", "code", "rule", "start", "end")
-_INSERT_ALERTS = insert(_ALERTS).returning(_ALERTS.c.id, *(_ALERTS.c[name] for name in _ALERT_KEY))
-_INSERT_PRICES = insert(cast(Table, PriceRecord.__table__))
-_SAVE_POSITIONS = (
-    update(_LIVES)
-    .where(_LIVES.c.id == bindparam("b_id"))
-    .values(
-        last_seq=bindparam("b_last_seq"),
-        last_segment_id=bindparam("b_last_segment_id"),
-        current_lineup_item_id=bindparam("b_item"),
-    )
+_ALERT_COLUMNS = (
+    "live_session_id",
+    "organisation_id",
+    "source",
+    "segment_pk",
+    "lineup_item_id",
+    "code",
+    "rule",
+    "severity",
+    "start",
+    "end",
+    "match",
+    "basis",
+    "message",
+    "suggestion",
+    "sentence",
+    "at_ms",
+    "disposition",
+    "reason",
+    "created_at",
+)
+_INSERT_ALERTS = BulkInsert(_ALERTS, _ALERT_COLUMNS, returning=("id", *_ALERT_KEY))
+_PRICE_COLUMNS = (
+    "live_session_id",
+    "organisation_id",
+    "lineup_item_id",
+    "product_id",
+    "segment_pk",
+    "amount",
+    "kind",
+    "match",
+    "at_ms",
+)
+_INSERT_PRICES = BulkInsert(cast(Table, PriceRecord.__table__), _PRICE_COLUMNS)
+_SAVE_POSITIONS = BulkUpdate(
+    _LIVES, "id", ("last_seq", "last_segment_id", "current_lineup_item_id", "updated_at")
 )
 
 
@@ -352,15 +392,11 @@ def _save_positions(session: Session, lives: dict[int, _Live]) -> None:
     moved = [live for live in lives.values() if live.moved]
     if not moved:
         return
-    session.execute(
-        _SAVE_POSITIONS,
+    now = utcnow()
+    _SAVE_POSITIONS.execute(
+        session.connection(),
         [
-            {
-                "b_id": live.id,
-                "b_last_seq": live.last_seq,
-                "b_last_segment_id": live.last_segment_id,
-                "b_item": live.current_lineup_item_id,
-            }
+            [live.id, live.last_seq, live.last_segment_id, live.current_lineup_item_id, now]
             for live in moved
         ],
     )
@@ -376,11 +412,13 @@ def _store_alerts(
     session: Session, alerts: list[tuple[Ack, dict[str, Any]]], now: datetime
 ) -> dict[int, list[dict[str, Any]]]:
     """Insert the alerts, attach their payloads to the acks; payloads per organisation."""
-    rows = [
-        {**alert, "disposition": "open", "reason": "", "created_at": now} for _, alert in alerts
-    ]
+    new = {"disposition": "open", "reason": "", "created_at": now}
+    rows = []
+    for _, alert in alerts:
+        row = alert | new
+        rows.append([row[name] for name in _ALERT_COLUMNS])
     ids: dict[tuple[Any, ...], list[int]] = {}
-    for alert_id, *key in session.execute(_INSERT_ALERTS, rows):
+    for alert_id, *key in _INSERT_ALERTS.execute(session.connection(), rows):
         ids.setdefault(tuple(key), []).append(alert_id)
     created_at = _DATETIME.dump_python(now, mode="json")
     payloads: dict[int, list[dict[str, Any]]] = {}
@@ -441,7 +479,10 @@ def ingest(
         results.append(acks)
         stored += rows
     if stored:
-        returned = session.execute(_INSERT_SEGMENTS, [row for *_, row in stored])
+        connection = session.connection()
+        returned = _INSERT_SEGMENTS.execute(
+            connection, [[row[name] for name in _SEGMENT_COLUMNS] for *_, row in stored]
+        )
         pks = {(live_id, segment_id): pk for pk, live_id, segment_id in returned}
         for _, _, row in stored:
             row["id"] = pks[(row["live_session_id"], row["segment_id"])]
@@ -451,8 +492,9 @@ def ingest(
         }
         with session.no_autoflush:
             alerts, prices = _scan(session, lives, stored, engines)
-        if prices:
-            session.execute(_INSERT_PRICES, prices)
+        _INSERT_PRICES.execute(
+            connection, [[price[name] for name in _PRICE_COLUMNS] for price in prices]
+        )
         if alerts:
             for org, items in _store_alerts(session, alerts, now).items():
                 publish_after_commit(session, org, items)
