@@ -59,6 +59,7 @@ _ALERTS = cast(Table, Alert.__table__)
 _LIVES = cast(Table, LiveSession.__table__)
 
 # The statements are built once; each transaction only binds its values.
+#: The sessions with their lineups, in one round trip; only the session rows are locked.
 _LOCK = (
     select(
         LiveSession.id,
@@ -69,13 +70,13 @@ _LOCK = (
         LiveSession.current_lineup_item_id,
         LiveSession.created_at,
         LiveSession.started_at,
+        LineupItem.id,
+        LineupItem.product_id,
     )
+    .outerjoin(LineupItem, LineupItem.live_session_id == LiveSession.id)
     .where(LiveSession.id.in_(bindparam("ids", expanding=True)))
     .order_by(LiveSession.id)
-    .with_for_update()
-)
-_LINEUP = select(LineupItem.live_session_id, LineupItem.id, LineupItem.product_id).where(
-    LineupItem.live_session_id.in_(bindparam("ids", expanding=True))
+    .with_for_update(of=LiveSession)
 )
 
 
@@ -362,8 +363,13 @@ def _scan(
 def _lock(session: Session, ids: list[int], actor: Any) -> dict[int, _Live]:
     """The sessions, locked in id order and read through the tenancy filter, with their
     lineups; a ready session goes live (its first segment starts it)."""
-    rows = session.execute(_LOCK, {"ids": ids})
-    lives = {row.id: _Live(*row) for row in rows}
+    lives: dict[int, _Live] = {}
+    for *columns, item_id, product_id in session.execute(_LOCK, {"ids": ids}):
+        live = lives.get(columns[0])
+        if live is None:
+            live = lives[columns[0]] = _Live(*columns)
+        if item_id is not None:
+            live.items[item_id] = product_id
     for live_id in ids:
         if live_id not in lives:
             raise NotFound(f"live session {live_id} does not exist")
@@ -376,8 +382,6 @@ def _lock(session: Session, ids: list[int], actor: Any) -> dict[int, _Live]:
                     f"refusing to write segments of organisation {live.organisation_id} "
                     f"from organisation {org_id}"
                 )
-    for live_id, item_id, product_id in session.execute(_LINEUP, {"ids": ids}):
-        lives[live_id].items[item_id] = product_id
     for live in lives.values():
         if live.status is LiveSessionStatus.READY:
             held = session.get_one(LiveSession, live.id, populate_existing=True)
