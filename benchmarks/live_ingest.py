@@ -3,9 +3,13 @@
 For each backend (SQLite file, PostgreSQL when reachable) the script builds a fresh database,
 creates N live sessions, starts liveqc under uvicorn on 127.0.0.1 in a child process, opens one
 ingest WebSocket per session and sends ``--rate`` segments per second on each for
-``--duration`` seconds (about one segment in four breaks a rule). It also listens to the alert
-stream (server-sent events) of ``--watch`` sessions. The sessions are split over ``--clients``
-client processes so that one client event loop is not the bottleneck; every timestamp is
+``--duration`` seconds. The segments are host speech from ``speech_corpus.py`` (clean selling
+talk with prices, sizes and counts, about one utterance in five breaking a rule; the run prints
+the share that raised alerts), a different stream for each session. It also listens to the
+alert stream (server-sent events) of ``--watch`` sessions and times the first alert of each of
+their segments, found by its session and time in the stream. The sessions are split over
+``--clients`` client processes so that one client event loop is not the bottleneck; every
+timestamp is
 ``time.perf_counter`` (the system's monotonic clock, the same in every process), taken when a
 segment is handed to the socket and when its ack or alert is read. It prints, per backend:
 
@@ -41,20 +45,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-CLEAN = [
-    "家人们看一下这个质地，非常清爽",
-    "今天给大家带来的是这款补水精华",
-    "三十毫升一瓶，可以用两个月",
-    "有问题的朋友可以在评论区问我",
-    "我们支持七天无理由退货",
-    "链接已经上好了，大家可以去看看",
-]
-BAD = [
-    "这款是全网最低价",
-    "用了一周就能美白淡斑",
-    "想要的加微信私聊",
-    "效果立竿见影，无效退款",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from speech_corpus import utterances
+
 PG_URL = os.environ.get(
     "LIVEQC_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -112,13 +106,15 @@ def serve(database_url: str, port: int) -> None:
 @dataclass
 class Stats:
     sent: dict[tuple[int, str], float] = field(default_factory=dict)
-    texts: dict[tuple[int, str], float] = field(default_factory=dict)
+    #: (session, time in the stream) -> when the segment said then left the client
+    watched: dict[tuple[int, int], float] = field(default_factory=dict)
     ack_latency: list[float] = field(default_factory=list)
     push_latency: list[float] = field(default_factory=list)
     acked: int = 0
     refused: int = 0
     slow_downs: int = 0
     alerts: int = 0
+    flagged: int = 0
     first_send: float = 0.0
     last_ack: float = 0.0
     cpu_seconds: float = 0.0
@@ -138,8 +134,8 @@ async def stream(base: str, live_id: int, token: str, stats: Stats, stop: asynci
                 return
             if line.startswith("data: "):
                 now = time.perf_counter()
-                alert = json.loads(line[6:])
-                sent = stats.texts.pop((live_id, alert["sentence"]), None)
+                alert = json.loads(line[6:])  # the first alert of a segment counts
+                sent = stats.watched.pop((alert["live_session_id"], alert["at_ms"]), None)
                 if sent is not None:
                     stats.push_latency.append(now - sent)
 
@@ -185,6 +181,7 @@ async def session_client(
                     if message["status"] == "stored":
                         stats.acked += 1
                         stats.alerts += len(message["alerts"])
+                        stats.flagged += bool(message["alerts"])
                     else:
                         stats.refused += 1
                     stats.last_ack = max(stats.last_ack, now)
@@ -196,29 +193,29 @@ async def session_client(
         receiver = asyncio.create_task(receive())
         await ready.arrive()
         rng = random.Random(live_id)
+        texts = utterances(total, seed=live_id)
         await asyncio.sleep(rng.random() / rate)
         start = time.perf_counter()
         stats.first_send = min(stats.first_send or start, start)
         for n in range(total):
             seq += 1
-            bad = rng.random() < 0.25
-            text = f"{rng.choice(BAD if bad else CLEAN)}（{live_id}-{seq}）"
             segment_id = f"b{live_id}-{seq}"
+            start_ms = int(n * 1000 / rate)
             message = json.dumps(
                 {
                     "segment_id": segment_id,
                     "seq": seq,
-                    "start_ms": int(n * 1000 / rate),
-                    "end_ms": int(n * 1000 / rate) + 900,
+                    "start_ms": start_ms,
+                    "end_ms": start_ms + 900,
                     "speaker": "host",
-                    "text": text,
+                    "text": next(texts),
                 },
                 ensure_ascii=False,
             )
             now = time.perf_counter()  # the clock starts when the segment leaves the client
             stats.sent[(live_id, segment_id)] = now
-            if watched and bad:
-                stats.texts[(live_id, text)] = now
+            if watched:
+                stats.watched[(live_id, start_ms)] = now
             await ws.send(message)
             wait = start + (n + 1) / rate - time.perf_counter()
             if wait > 0:
@@ -298,7 +295,7 @@ def client(
     same clock in every process), so the parent can merge the figures."""
     stats = asyncio.run(drive(port, token, ids, watched, args, connected, go))
     stats.sent = dict.fromkeys(stats.sent, 0.0)  # only the count of the unacked is used
-    stats.texts = {}
+    stats.watched = {}
     results.put(asdict(stats))
 
 
@@ -357,6 +354,7 @@ def run_clients(port: int, token: str, ids: list[int], args: argparse.Namespace)
         merged.refused += part.refused
         merged.slow_downs += part.slow_downs
         merged.alerts += part.alerts
+        merged.flagged += part.flagged
         merged.cpu_seconds += part.cpu_seconds
         merged.last_ack = max(merged.last_ack, part.last_ack)
     merged.first_send = min((p.first_send for p in parts if p.first_send), default=0.0)
@@ -369,7 +367,7 @@ def warm_up(port: int, token: str, live_id: int) -> None:
 
     segments = [
         {"segment_id": f"warm-{n}", "seq": n, "start_ms": n, "end_ms": n, "text": text}
-        for n, text in enumerate(BAD + CLEAN, 1)
+        for n, text in enumerate(utterances(40, seed=0), 1)
     ]
     response = httpx.post(
         f"http://127.0.0.1:{port}/api/v1/live-sessions/{live_id}/segments",
@@ -426,6 +424,7 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, Any]
         "refused": stats.refused,
         "slow_downs": stats.slow_downs,
         "alerts": stats.alerts,
+        "flagged_share": round(stats.flagged / stored, 3),
         "segments_per_s": round(stats.acked / span, 1),
         "ack_p50_ms": round(pct(stats.ack_latency, 0.50), 1),
         "ack_p99_ms": round(pct(stats.ack_latency, 0.99), 1),
@@ -497,7 +496,8 @@ def main() -> None:
         print(
             f"{r['backend']:>10}: {r['sessions']} sessions, target {r['target_segments_per_s']:g} "
             f"segments/s; stored {r['stored']}/{r['sent']} ({r['not_acked']} not acked, "
-            f"{r['refused']} refused, {r['slow_downs']} slow-downs); "
+            f"{r['refused']} refused, {r['slow_downs']} slow-downs; "
+            f"{r['flagged_share']:.0%} raised alerts); "
             f"{r['segments_per_s']:g} segments/s sustained; "
             f"ack p50 {r['ack_p50_ms']:g} ms p99 {r['ack_p99_ms']:g} ms; "
             f"alert pushed p50 {r['push_p50_ms']:g} ms p99 {r['push_p99_ms']:g} ms "
