@@ -17,7 +17,7 @@ from sqlalchemy import (
     select,
 )
 
-from liveqc.db.bulk import BulkInsert, BulkUpdate
+from liveqc.db.bulk import Batch, BulkInsert, BulkUpdate, result_converters
 from liveqc.db.types import StrEnumType, UTCDateTime
 from liveqc.products.models import ProductStatus
 
@@ -128,3 +128,39 @@ def test_a_value_json_cannot_carry_is_refused_by_type(items) -> None:
         BulkInsert(ITEMS, ("name", "status", "note")).execute(items, [("a", "draft", {1})])
     with pytest.raises(ValueError, match="shipped"):  # the column type's own check still runs
         BulkInsert(ITEMS, ("name", "status")).execute(items, [("a", "shipped")])
+
+
+def test_a_batch_runs_its_statements_in_order_and_answers_each(items, backend) -> None:
+    """A later statement sees what an earlier one wrote, as one after another would."""
+    dialect = items.dialect
+    param = "%(name)s" if backend == "postgresql" else ":name"
+    batch = Batch(items)
+    batch.add(*BulkInsert(ITEMS, COLUMNS).statement(dialect, ROWS))
+    counted = batch.add(
+        f"SELECT count(*) FROM bulk_test_items WHERE name <> {param}", {"name": "空"}
+    )
+    batch.add(*BulkUpdate(ITEMS, "id", ("amount",)).statement(dialect, [(-1, 5.0)]))
+    answers = batch.run()
+    assert answers[counted] == [(2,)] and answers[0] == [] and answers[2] == []
+    assert batch.run() == []  # the statements ran once
+
+
+def test_a_failing_batch_raises_and_the_transaction_rolls_back(items, backend) -> None:
+    savepoint = items.begin_nested()
+    batch = Batch(items)
+    batch.add(*BulkInsert(ITEMS, COLUMNS).statement(items.dialect, ROWS))
+    batch.add("SELECT * FROM no_such_table")
+    with pytest.raises(Exception, match="no_such_table"):
+        batch.run()
+    savepoint.rollback()
+    assert read(items) == []
+
+
+def test_result_converters_give_what_sqlalchemy_returns(items) -> None:
+    BulkInsert(ITEMS, COLUMNS).execute(items, ROWS[:1])
+    batch = Batch(items)
+    batch.add("SELECT status, at FROM bulk_test_items")
+    ((status, at),) = batch.run()[0]
+    convert_status, convert_at = result_converters(ITEMS, ("status", "at"), items.dialect)
+    assert convert_status(status) is ProductStatus.APPROVED
+    assert (convert_at or (lambda value: value))(at) == AT

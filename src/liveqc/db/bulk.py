@@ -10,6 +10,10 @@ and the statement text never changes: SQLite reads the rows with ``json_each``, 
 Values are first converted as the column's type would bind them (enums to their value, UTC
 datetimes to what each backend stores), so the rows read back exactly as rows written through
 the ORM.
+
+:class:`Batch` sends several statements at once: on PostgreSQL in one round trip (psycopg's
+pipeline mode), which matters when the database shares the machine with a busy writer and every
+round trip waits to be scheduled twice.
 """
 
 from __future__ import annotations
@@ -49,12 +53,11 @@ def _cast_type(column_type: TypeEngine[Any], dialect: Dialect) -> str:
 class _Compiled:
     """The statement text and the column converters of one statement for one dialect."""
 
-    def __init__(self, sql: str, converters: list[Converter], dialect: Dialect) -> None:
+    def __init__(self, sql: str, converters: list[Converter]) -> None:
         self.sql = sql
         self.converters = converters
-        self.positional = dialect.paramstyle in ("qmark", "numeric", "format")
 
-    def parameters(self, rows: Sequence[Sequence[Any]]) -> Any:
+    def parameters(self, rows: Sequence[Sequence[Any]]) -> dict[str, str]:
         converters = self.converters
         if any(converters):
             rows = [
@@ -64,8 +67,7 @@ class _Compiled:
                 ]
                 for row in rows
             ]
-        payload = _dumps(rows)
-        return (payload,) if self.positional else {"rows": payload}
+        return {"rows": _dumps(rows)}
 
 
 class _JsonRows:
@@ -82,19 +84,16 @@ class _JsonRows:
     def _quote(self, dialect: Dialect, name: str) -> str:
         return dialect.identifier_preparer.quote(name)
 
-    def _param(self, dialect: Dialect) -> str:
-        return "?" if dialect.paramstyle == "qmark" else "%(rows)s"
-
     def _source(self, dialect: Dialect) -> tuple[str, list[str]]:
         """The FROM clause over the JSON rows and the expression for each column."""
         if dialect.name == "postgresql":
-            source = f"json_array_elements(CAST({self._param(dialect)} AS json)) AS bulk_row"
+            source = "json_array_elements(CAST(%(rows)s AS json)) AS bulk_row"
             values = [
                 f"CAST(bulk_row->>{n} AS {_cast_type(self.table.c[name].type, dialect)})"
                 for n, name in enumerate(self.columns)
             ]
         elif dialect.name == "sqlite":
-            source = f"json_each({self._param(dialect)}) AS bulk_row"
+            source = "json_each(:rows) AS bulk_row"  # sqlite3 takes named parameters too
             values = [f"json_extract(bulk_row.value, '$[{n}]')" for n in range(len(self.columns))]
         else:
             raise NotImplementedError(f"bulk statements are not written for {dialect.name}")
@@ -109,10 +108,15 @@ class _JsonRows:
             for name in self.columns
         ]
 
+    def statement(self, dialect: Dialect, rows: Sequence[Sequence[Any]]) -> tuple[str, Any]:
+        """The SQL and the driver parameters that write ``rows``, for :class:`Batch`."""
+        compiled = self.compiled(dialect)
+        return compiled.sql, compiled.parameters(rows)
+
     def compiled(self, dialect: Dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
         if found is None:
-            found = _Compiled(self._build(dialect), self._converters(dialect), dialect)
+            found = _Compiled(self._build(dialect), self._converters(dialect))
             self._compiled[dialect.name] = found
         return found
 
@@ -178,3 +182,56 @@ class BulkUpdate(_JsonRows):
             return 0
         compiled = self.compiled(connection.dialect)
         return connection.exec_driver_sql(compiled.sql, compiled.parameters(rows)).rowcount
+
+
+class Batch:
+    """Statements sent together and answered together: on PostgreSQL in one round trip
+    (psycopg's pipeline mode; the server still runs them in order, in the transaction), on
+    SQLite one after another, as there is no round trip to save.
+
+    Statements are SQL for the connection's driver (``%(name)s`` for psycopg, ``:name`` for
+    sqlite3) and run on its DB-API connection, so SQLAlchemy neither processes their rows (they
+    come back as the driver gives them) nor sees them in its events. An error in any statement
+    fails the batch and leaves the transaction for the caller to roll back.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._statements: list[tuple[str, Any]] = []
+
+    def add(self, sql: str, parameters: Any = None) -> int:
+        """Queue a statement; returns its index in :meth:`run`'s answer."""
+        self._statements.append((sql, parameters))
+        return len(self._statements) - 1
+
+    def run(self) -> list[list[tuple[Any, ...]]]:
+        """Run the queued statements; the rows of each (empty for those that return none)."""
+        driver = self.connection.connection.driver_connection
+        statements, self._statements = self._statements, []
+        if self.connection.dialect.name != "postgresql":
+            return [
+                self._rows(driver.execute(sql, parameters or ())) for sql, parameters in statements
+            ]
+        cursors = []
+        try:
+            with driver.pipeline():
+                for sql, parameters in statements:
+                    cursor = driver.cursor()
+                    cursors.append(cursor)
+                    cursor.execute(sql, parameters)
+            return [self._rows(cursor) for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+
+    @staticmethod
+    def _rows(cursor: Any) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+
+def result_converters(table: Table, columns: Sequence[str], dialect: Dialect) -> list[Converter]:
+    """What turns each column's driver value into the value SQLAlchemy would return (for rows
+    read by a :class:`Batch`): enums from their value, UTC datetimes from SQLite's text."""
+    return [
+        table.c[name].type.dialect_impl(dialect).result_processor(dialect, None) for name in columns
+    ]

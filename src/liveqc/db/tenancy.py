@@ -5,6 +5,10 @@ session's current organisation, and a flush refuses to write a row of another or
 session with no organisation sees no organisation-owned rows at all. System tasks open an
 explicit, logged bypass with :func:`bypass_tenancy`; reads across a known set of organisations
 (a regulator's jurisdiction) open a logged, read-only :func:`read_scope` instead.
+
+:func:`visible_organisations` makes that decision for every statement. A hot path that runs a
+Core statement on the connection (no ORM event, so no filter) filters it by the same function:
+``table.c.organisation_id.in_(bindparam(..., expanding=True))`` bound to its result.
 """
 
 from __future__ import annotations
@@ -103,24 +107,36 @@ def read_scope(
             session.info[READ_SCOPE_KEY] = previous
 
 
+def visible_organisations(session: Session, *, writing: bool = False) -> tuple[int, ...] | None:
+    """The organisations whose rows a statement of ``session`` may read, or with ``writing``
+    change: None (all) inside a bypass; for a read inside a read scope, the scope's; otherwise
+    the session's own organisation, or with none set ``(-1,)``, which no row has (ids are
+    positive): a session without an organisation matches nothing rather than everything."""
+    if is_bypassed(session):
+        return None
+    scope = session.info.get(READ_SCOPE_KEY)
+    if scope is not None and not writing:
+        return tuple(scope)
+    return (current_organisation(session) or -1,)
+
+
 def _filter_by_organisation(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     session = state.session
-    if is_bypassed(session):
+    visible = visible_organisations(session, writing=not state.is_select)
+    if visible is None:
         return
-    scope = session.info.get(READ_SCOPE_KEY)
-    if scope is not None and state.is_select:
+    if len(visible) != 1:  # a read scope (of any size)
         state.statement = state.statement.options(
             with_loader_criteria(
                 OrgOwned,
-                lambda cls: cls.organisation_id.in_(scope),
+                lambda cls: cls.organisation_id.in_(visible),
                 include_aliases=True,
             )
         )
         return
-    # No organisation: match nothing (ids are positive), rather than everything.
-    org_id = current_organisation(session) or -1
+    (org_id,) = visible
     state.statement = state.statement.options(
         with_loader_criteria(
             OrgOwned,

@@ -6,9 +6,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
+from liveqc.db import tenancy
+from liveqc.db.bulk import Batch
 from liveqc.errors import NotFound
+from liveqc.live_sessions.ingest import statements
 from liveqc.live_sessions.ingest.process import alert_payload, ingest, process_segments
 from liveqc.live_sessions.models import (
     Alert,
@@ -162,6 +165,15 @@ def test_a_session_of_another_organisation_is_not_found(session, demo) -> None:
     assert count(session, Segment, theirs) == 0
 
 
+def test_a_read_scope_does_not_open_another_organisations_sessions_to_ingest(session, demo) -> None:
+    """Ingest writes: a read scope over both organisations still locks only the session's own."""
+    theirs = make_live(session, demo, org="青禾优选", live=True)
+    use_org(session, demo, "星河直播")
+    organisations = [demo.organisations[name].id for name in ("星河直播", "青禾优选")]
+    with tenancy.read_scope(session, organisations, reason="test"), pytest.raises(NotFound):
+        ingest(session, [(theirs.id, [seg(1, "全网最低价")])])
+
+
 def test_duplicates_are_told_apart_per_session_in_one_transaction(session, demo) -> None:
     """Segment ids are the client's: the same id in two sessions is two segments, and a
     batch over many sessions finds exactly the pairs already stored."""
@@ -186,24 +198,17 @@ def test_stored_ids_are_found_by_the_unique_index(session, demo, backend) -> Non
     use_org(session, demo)
     live = make_live(session, demo, live=True)
     process_segments(session, live, [seg(1, "一")])
+    connection = session.connection()
+    sql, parameters = statements.known(connection.dialect, [(live.id, "s-1"), (live.id, "s-2")])
     if backend == "postgresql":  # the tables are tiny here; ask what plan the index gives
         session.execute(text("SET LOCAL enable_seqscan = off"))
     explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN "
-    plans: list[str] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
-        if "wanted" in statement:  # the lookup, not the bulk writes that also read arrays
-            cursor.execute(explain + statement, parameters)
-            plans.append(" ".join(str(row) for row in cursor.fetchall()))
-
-    bind = session.connection()
-    event.listen(bind, "before_cursor_execute", capture)
-    try:
-        acks = process_segments(session, live, [seg(1, "一"), seg(2, "二")])
-    finally:
-        event.remove(bind, "before_cursor_execute", capture)
-    assert [a.status for a in acks] == ["duplicate", "stored"]
-    (plan,) = plans
+    batch = Batch(connection)
+    batch.add(sql, parameters)
+    batch.add(explain + sql, parameters)
+    found, plan_rows = batch.run()
+    assert sorted(found, key=str) == sorted([(live.id, None), (live.id, "s-1")], key=str)
+    plan = " ".join(str(row) for row in plan_rows)
     # each wanted pair drives an index probe by its session (and id, where the planner likes)
     assert (
         "(live_session_id=? AND segment_id=?)" in plan

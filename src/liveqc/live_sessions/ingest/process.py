@@ -17,7 +17,6 @@ sessions are read through the tenancy filter and each row carries their organisa
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,22 +24,21 @@ from datetime import datetime
 from typing import Any, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Integer, String, Table, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from liveqc.db import tenancy
-from liveqc.db.bulk import BulkInsert, BulkUpdate
+from liveqc.db.bulk import Batch, BulkInsert, BulkUpdate
 from liveqc.db.types import utcnow
 from liveqc.engine.facts import InvalidFacts
 from liveqc.engine.prices import extract_prices
 from liveqc.errors import NotFound, PermissionDenied
 from liveqc.live_sessions import flows, service
+from liveqc.live_sessions.ingest import statements
 from liveqc.live_sessions.ingest.hub import publish_after_commit
 from liveqc.live_sessions.models import (
     Alert,
-    LineupItem,
     LiveSession,
     LiveSessionStatus,
     PriceRecord,
@@ -58,62 +56,9 @@ _SEGMENTS = cast(Table, Segment.__table__)
 _ALERTS = cast(Table, Alert.__table__)
 _LIVES = cast(Table, LiveSession.__table__)
 
-# The statements are built once; each transaction only binds its values.
-#: The sessions with their lineups, in one round trip; only the session rows are locked.
-_LOCK = (
-    select(
-        LiveSession.id,
-        LiveSession.organisation_id,
-        LiveSession.status,
-        LiveSession.last_seq,
-        LiveSession.last_segment_id,
-        LiveSession.current_lineup_item_id,
-        LiveSession.created_at,
-        LiveSession.started_at,
-        LineupItem.id,
-        LineupItem.product_id,
-    )
-    .outerjoin(LineupItem, LineupItem.live_session_id == LiveSession.id)
-    .where(LiveSession.id.in_(bindparam("ids", expanding=True)))
-    .order_by(LiveSession.id)
-    .with_for_update(of=LiveSession)
-)
-
-
-def _known_query(wanted: Any, live_session_id: Any, segment_id: Any) -> Any:
-    """Each wanted (session, segment id) pair with the stored segment id, or NULL: one
-    unique-index probe per pair.
-
-    ``live_session_id IN … AND segment_id IN …`` would probe every combination, and with the
-    organisation filter, planners without statistics scanned the organisation's segments
-    instead. A join was no better on PostgreSQL: with the statistics of a table that grew
-    since the last ANALYZE it hashed the whole table. A scalar subquery per pair is always an
-    index probe. It reads the table, not the mapped class, so the organisation filter does not
-    apply: the caller asks only for sessions it has read through that filter.
-    """
-    columns = _SEGMENTS.c
-    stored = (
-        select(columns.segment_id)
-        .where(columns.live_session_id == live_session_id, columns.segment_id == segment_id)
-        .scalar_subquery()
-    )
-    return select(live_session_id, stored).select_from(wanted)
-
-
-_WANTED_JSON = func.json_each(bindparam("pairs")).table_valued("value", name="wanted")
-_WANTED_ARRAYS = (
-    func.unnest(bindparam("ls", type_=ARRAY(Integer)), bindparam("sid", type_=ARRAY(String)))
-    .table_valued("ls", "sid")
-    .render_derived(name="wanted")
-)
-#: SQLite reads the pairs from a JSON array, PostgreSQL from two arrays.
-_KNOWN_SQLITE = _known_query(
-    _WANTED_JSON,
-    func.json_extract(_WANTED_JSON.c.value, "$[0]"),
-    func.json_extract(_WANTED_JSON.c.value, "$[1]"),
-)
-_KNOWN_POSTGRESQL = _known_query(_WANTED_ARRAYS, _WANTED_ARRAYS.c.ls, _WANTED_ARRAYS.c.sid)
+# The bulk statements are built once; each transaction only sends its rows.
 _SEGMENT_COLUMNS = (
+    "id",
     "live_session_id",
     "organisation_id",
     "segment_id",
@@ -126,9 +71,7 @@ _SEGMENT_COLUMNS = (
     "text",
     "received_at",
 )
-_INSERT_SEGMENTS = BulkInsert(
-    _SEGMENTS, _SEGMENT_COLUMNS, returning=("id", "live_session_id", "segment_id")
-)
+_INSERT_SEGMENTS = BulkInsert(_SEGMENTS, _SEGMENT_COLUMNS)
 #: RETURNING order is not the input order on every backend; an alert is found again by what
 #: it says (two alerts alike in all of these are alike in everything, so either id fits).
 _ALERT_KEY = ("segment_pk", "code", "rule", "start", "end")
@@ -360,11 +303,13 @@ def _scan(
     return alerts, prices
 
 
-def _lock(session: Session, ids: list[int], actor: Any) -> dict[int, _Live]:
-    """The sessions, locked in id order and read through the tenancy filter, with their
-    lineups; a ready session goes live (its first segment starts it)."""
+def _lives(
+    session: Session, rows: Sequence[Sequence[Any]], ids: list[int], actor: Any
+) -> dict[int, _Live]:
+    """The locked sessions (``statements.lock`` rows) with their lineups; a ready session goes
+    live (its first segment starts it)."""
     lives: dict[int, _Live] = {}
-    for *columns, item_id, product_id in session.execute(_LOCK, {"ids": ids}):
+    for *columns, item_id, product_id in rows:
         live = lives.get(columns[0])
         if live is None:
             live = lives[columns[0]] = _Live(*columns)
@@ -390,39 +335,41 @@ def _lock(session: Session, ids: list[int], actor: Any) -> dict[int, _Live]:
     return lives
 
 
-def _save_positions(session: Session, lives: dict[int, _Live]) -> None:
-    """Write the sessions' new last seq / segment / lineup item in one executemany, and bring
-    the ORM objects the caller may hold for them up to date."""
-    moved = [live for live in lives.values() if live.moved]
-    if not moved:
-        return
-    now = utcnow()
-    _SAVE_POSITIONS.execute(
-        session.connection(),
-        [
-            [live.id, live.last_seq, live.last_segment_id, live.current_lineup_item_id, now]
-            for live in moved
-        ],
-    )
-    for live in moved:
+def _positions(lives: dict[int, _Live], now: datetime) -> list[list[Any]]:
+    """``_SAVE_POSITIONS`` rows: the new last seq / segment / lineup item of moved sessions."""
+    return [
+        [live.id, live.last_seq, live.last_segment_id, live.current_lineup_item_id, now]
+        for live in lives.values()
+        if live.moved
+    ]
+
+
+def _refresh_held(session: Session, lives: dict[int, _Live]) -> None:
+    """Bring the ORM objects the caller may hold for moved sessions up to date."""
+    for live in lives.values():
         held = session.identity_map.get(session.identity_key(LiveSession, live.id))
-        if held is not None:
+        if live.moved and held is not None:
             set_committed_value(held, "last_seq", live.last_seq)
             set_committed_value(held, "last_segment_id", live.last_segment_id)
             set_committed_value(held, "current_lineup_item_id", live.current_lineup_item_id)
 
 
-def _store_alerts(
-    session: Session, alerts: list[tuple[Ack, dict[str, Any]]], now: datetime
-) -> dict[int, list[dict[str, Any]]]:
-    """Insert the alerts, attach their payloads to the acks; payloads per organisation."""
+def _alert_rows(alerts: list[tuple[Ack, dict[str, Any]]], now: datetime) -> list[list[Any]]:
     new = {"disposition": "open", "reason": "", "created_at": now}
     rows = []
     for _, alert in alerts:
         row = alert | new
         rows.append([row[name] for name in _ALERT_COLUMNS])
+    return rows
+
+
+def _alert_payloads(
+    alerts: list[tuple[Ack, dict[str, Any]]], returned: Sequence[Sequence[Any]], now: datetime
+) -> dict[int, list[dict[str, Any]]]:
+    """Attach the stored alerts (``returned``: id and ``_ALERT_KEY``) to their acks; the
+    payloads per organisation."""
     ids: dict[tuple[Any, ...], list[int]] = {}
-    for alert_id, *key in _INSERT_ALERTS.execute(session.connection(), rows):
+    for alert_id, *key in returned:
         ids.setdefault(tuple(key), []).append(alert_id)
     created_at = _DATETIME.dump_python(now, mode="json")
     payloads: dict[int, list[dict[str, Any]]] = {}
@@ -443,25 +390,6 @@ def _store_alerts(
     return payloads
 
 
-def _stored_ids(
-    session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]]
-) -> dict[int, set[str]]:
-    """The segment ids of ``work`` that are already stored, per session."""
-    known: dict[int, set[str]] = {live_id: set() for live_id, _ in work}
-    pairs = [(live_id, seg.segment_id) for live_id, segments in work for seg in segments]
-    if not pairs:
-        return known
-    if session.get_bind().dialect.name == "postgresql":
-        sessions, segment_ids = zip(*pairs, strict=True)
-        rows = session.execute(_KNOWN_POSTGRESQL, {"ls": sessions, "sid": segment_ids})
-    else:
-        rows = session.execute(_KNOWN_SQLITE, {"pairs": json.dumps(pairs, ensure_ascii=False)})
-    for live_id, segment_id in rows:
-        if segment_id is not None:
-            known[live_id].add(segment_id)
-    return known
-
-
 def ingest(
     session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]], *, actor: Any = None
 ) -> list[list[Ack]]:
@@ -472,9 +400,23 @@ def ingest(
     Raises:
         NotFound: a session does not exist in the current organisation.
     """
+    session.flush()  # the statements below run on the connection: no autoflush
     ids = sorted({live_id for live_id, _ in work})
-    lives = _lock(session, ids, actor)
-    known = _stored_ids(session, work)
+    pairs = [(live_id, seg.segment_id) for live_id, segments in work for seg in segments]
+    connection = session.connection()
+    dialect = connection.dialect
+    reads = Batch(connection)
+    visible = tenancy.visible_organisations(session, writing=True)
+    locked = reads.add(*statements.lock(dialect, ids, visible))
+    if pairs:
+        reads.add(*statements.known(dialect, pairs))
+        reads.add(*statements.reserve_segment_ids(dialect, len(pairs)))
+    answers = reads.run()
+    lives = _lives(session, statements.locked_rows(dialect, answers[locked]), ids, actor)
+    known: dict[int, set[str]] = {live_id: set() for live_id in ids}
+    for live_id, segment_id in answers[1] if pairs else ():
+        if segment_id is not None:
+            known[live_id].add(segment_id)
     now = utcnow()
     results: list[list[Ack]] = []
     stored: list[tuple[Ack, SegmentIn, dict[str, Any]]] = []
@@ -482,27 +424,40 @@ def ingest(
         acks, rows = _order(lives[live_id], segments, known[live_id], now)
         results.append(acks)
         stored += rows
+    writes = Batch(connection)
+    alerts: list[tuple[Ack, dict[str, Any]]] = []
     if stored:
-        connection = session.connection()
-        returned = _INSERT_SEGMENTS.execute(
-            connection, [[row[name] for name in _SEGMENT_COLUMNS] for *_, row in stored]
-        )
-        pks = {(live_id, segment_id): pk for pk, live_id, segment_id in returned}
-        for _, _, row in stored:
-            row["id"] = pks[(row["live_session_id"], row["segment_id"])]
+        reserved = statements.reserved(dialect, answers[2], len(pairs))
+        for (_, _, row), segment_pk in zip(stored, reserved, strict=False):
+            row["id"] = segment_pk
         engines = {
             org: service.engine_for(session, org)
             for org in {lv.organisation_id for lv in lives.values()}
         }
         with session.no_autoflush:
             alerts, prices = _scan(session, lives, stored, engines)
-        _INSERT_PRICES.execute(
-            connection, [[price[name] for name in _PRICE_COLUMNS] for price in prices]
+        writes.add(
+            *_INSERT_SEGMENTS.statement(
+                dialect, [[row[name] for name in _SEGMENT_COLUMNS] for *_, row in stored]
+            )
         )
-        if alerts:
-            for org, items in _store_alerts(session, alerts, now).items():
-                publish_after_commit(session, org, items)
-    _save_positions(session, lives)
+        if prices:
+            writes.add(
+                *_INSERT_PRICES.statement(
+                    dialect, [[price[name] for name in _PRICE_COLUMNS] for price in prices]
+                )
+            )
+    alerts_at = (
+        writes.add(*_INSERT_ALERTS.statement(dialect, _alert_rows(alerts, now))) if alerts else None
+    )
+    positions = _positions(lives, now)
+    if positions:
+        writes.add(*_SAVE_POSITIONS.statement(dialect, positions))
+    written = writes.run()
+    if alerts_at is not None:
+        for org, items in _alert_payloads(alerts, written[alerts_at], now).items():
+            publish_after_commit(session, org, items)
+    _refresh_held(session, lives)
     for (live_id, _), acks in zip(work, results, strict=True):
         last_seq = lives[live_id].last_seq
         for ack in acks:
