@@ -60,15 +60,37 @@ def dictionary_state(session: Session) -> DictionaryState | None:
     return session.scalars(select(DictionaryState)).first()
 
 
-def engine_for(session: Session, organisation_id: int, *, fresh: bool = False) -> ComplianceEngine:
+def fingerprint_query(dialect_name: str, organisation_id: int) -> tuple[str, dict[str, int]]:
+    """The driver SQL that reads the organisation's dictionary fingerprint, for a caller that
+    sends its reads in one batch on the connection (live ingest); give what it answers to
+    :func:`fingerprint_from` and that to ``engine_for(fingerprint=...)``."""
+    param = "%(organisation_id)s" if dialect_name == "postgresql" else ":organisation_id"
+    table = DictionaryState.__tablename__
+    return (
+        f"SELECT fingerprint FROM {table} WHERE organisation_id = {param}",
+        {"organisation_id": organisation_id},
+    )
+
+
+def fingerprint_from(rows: list[tuple[Any, ...]]) -> str:
+    """The fingerprint in :func:`fingerprint_query`'s answer (an organisation that never
+    changed its dictionary has no state row: the empty dictionary's)."""
+    return str(rows[0][0]) if rows else EMPTY.fingerprint
+
+
+def engine_for(
+    session: Session, organisation_id: int, *, fresh: bool = False, fingerprint: str | None = None
+) -> ComplianceEngine:
     """The compiled engine for the organisation's current dictionary (cached per process).
 
     After a dictionary change the previous engine keeps serving while the new one builds in
-    the background; ``fresh=True`` waits for the build instead (demo data, tests).
+    the background; ``fresh=True`` waits for the build instead (demo data, tests). A caller
+    that has read the dictionary's ``fingerprint`` in this transaction passes it.
     """
     current_organisation_or_raise(session, organisation_id)
-    state = dictionary_state(session)
-    fingerprint = state.fingerprint if state is not None else EMPTY.fingerprint
+    if fingerprint is None:
+        state = dictionary_state(session)
+        fingerprint = state.fingerprint if state is not None else EMPTY.fingerprint
     current = engines.current(organisation_id)
     if current is not None and current[0] == fingerprint:
         return current[1]

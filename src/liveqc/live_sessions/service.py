@@ -215,13 +215,16 @@ def _default_engine() -> ComplianceEngine:
     return ComplianceEngine()
 
 
-def engine_for(session: Session, organisation_id: int) -> ComplianceEngine:
-    """The organisation's compliance engine (the compliance domain's, when present)."""
+def engine_for(
+    session: Session, organisation_id: int, *, fingerprint: str | None = None
+) -> ComplianceEngine:
+    """The organisation's compliance engine (the compliance domain's, when present); see
+    ``liveqc.compliance.service.engine_for`` for ``fingerprint``."""
     try:
         from liveqc.compliance.service import engine_for as from_compliance
     except ImportError:
         return _default_engine()
-    return from_compliance(session, organisation_id)
+    return from_compliance(session, organisation_id, fingerprint=fingerprint)
 
 
 def list_alerts(

@@ -8,6 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select, text
 
+from liveqc.compliance import flows as compliance_flows
+from liveqc.compliance import service as compliance_service
+from liveqc.compliance.engines import engines
+from liveqc.compliance.models import DictionaryState, EntryKind
 from liveqc.db import tenancy
 from liveqc.db.bulk import Batch
 from liveqc.errors import NotFound
@@ -216,3 +220,32 @@ def test_stored_ids_are_found_by_the_unique_index(session, demo, backend) -> Non
         else "SubPlan" in plan and "Index Cond: (live_session_id = wanted.ls" in plan
     ), plan
     assert "organisation_id" not in plan, plan
+
+
+def test_the_organisations_dictionary_reaches_the_next_transaction(session, demo) -> None:
+    """Ingest reads the dictionary's version with its other reads: a phrase banned between two
+    transactions is caught in the second, and one another process lifts is no longer caught
+    once this process has rebuilt its engine (it never sees that change itself)."""
+    live = make_live(session, demo, live=True)
+    org = demo.organisations["星河直播"].id
+    phrase_said = [seg(n, "这口锅真是煮饭小钢炮") for n in range(1, 5)]
+
+    def alerts(segment) -> list[tuple[str, str]]:
+        (ack,) = ingest(session, [(live.id, [segment])])[0]
+        return [(a["code"], a["match"]) for a in ack["alerts"]]
+
+    assert alerts(phrase_said[0]) == []
+    entry = compliance_flows.add_entry(
+        session, kind=EntryKind.BANNED, phrase="小钢炮", code="absolute_term", actor=None
+    )
+    engines.wait(org)
+    assert alerts(phrase_said[1]) == [("absolute_term", "小钢炮")]
+    # another process removes the entry: only the database changes here, not this process
+    session.delete(entry)
+    session.flush()
+    state = session.scalars(select(DictionaryState)).one()
+    state.fingerprint = compliance_service.load_dictionary(session).fingerprint
+    session.flush()
+    alerts(phrase_said[2])  # sees the new version; the old engine serves while one builds
+    engines.wait(org)
+    assert alerts(phrase_said[3]) == []

@@ -28,6 +28,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from liveqc.compliance.service import fingerprint_from, fingerprint_query
 from liveqc.db import tenancy
 from liveqc.db.bulk import Batch, BulkInsert, BulkUpdate
 from liveqc.db.types import utcnow
@@ -411,6 +412,9 @@ def ingest(
     if pairs:
         reads.add(*statements.known(dialect, pairs))
         reads.add(*statements.reserve_segment_ids(dialect, len(pairs)))
+    # the organisation's dictionary version, so that its engine needs no query of its own
+    own = visible[0] if visible is not None and pairs else None
+    fingerprint = reads.add(*fingerprint_query(dialect.name, own)) if own is not None else None
     answers = reads.run()
     lives = _lives(session, statements.locked_rows(dialect, answers[locked]), ids, actor)
     known: dict[int, set[str]] = {live_id: set() for live_id in ids}
@@ -431,7 +435,13 @@ def ingest(
         for (_, _, row), segment_pk in zip(stored, reserved, strict=False):
             row["id"] = segment_pk
         engines = {
-            org: service.engine_for(session, org)
+            org: service.engine_for(
+                session,
+                org,
+                fingerprint=fingerprint_from(answers[fingerprint])
+                if fingerprint is not None and org == own
+                else None,
+            )
             for org in {lv.organisation_id for lv in lives.values()}
         }
         with session.no_autoflush:
