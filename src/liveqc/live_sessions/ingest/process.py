@@ -32,7 +32,8 @@ from liveqc.compliance.service import fingerprint_from, fingerprint_query
 from liveqc.db import tenancy
 from liveqc.db.bulk import Batch, BulkInsert, BulkUpdate
 from liveqc.db.types import utcnow
-from liveqc.engine.facts import InvalidFacts
+from liveqc.engine import CATEGORIES
+from liveqc.engine.facts import Facts, InvalidFacts
 from liveqc.engine.prices import extract_prices
 from liveqc.errors import NotFound, PermissionDenied
 from liveqc.live_sessions import flows, service
@@ -50,7 +51,9 @@ from liveqc.live_sessions.schemas import AlertRead, SegmentAck, SegmentIn
 from liveqc.products.models import Product
 
 ACCEPTING = (LiveSessionStatus.READY, LiveSessionStatus.LIVE)
-FactsEntry = tuple[str | None, dict[str, Any], int | None]
+#: (category, facts, product id); category and facts are None when the product's facts do not
+#: validate (the segment is then scanned without them).
+FactsEntry = tuple[str | None, Facts | None, int | None]
 Ack = dict[str, Any]
 _DATETIME = TypeAdapter(datetime)
 _SEGMENTS = cast(Table, Segment.__table__)
@@ -145,7 +148,8 @@ _FACTS_CACHE_MAX = 10_000
 
 
 def _facts(session: Session, live: _Live, item_id: int | None) -> FactsEntry:
-    """(category, facts, product id) for the lineup item, cached per session and item."""
+    """(category, facts, product id) for the lineup item, cached per session and item: the
+    facts are validated once here, not at every scan."""
     key = (live.id, live.created_at, item_id)
     now = time.monotonic()
     hit = _FACTS_CACHE.get(key)
@@ -153,10 +157,16 @@ def _facts(session: Session, live: _Live, item_id: int | None) -> FactsEntry:
         return hit[1]
     product_id = live.items.get(item_id) if item_id else None
     product = session.get(Product, product_id) if product_id is not None else None
-    entry: FactsEntry = (None, {}, None)
+    entry: FactsEntry = (None, Facts(), None)
     if product is not None:
         facts = service.product_facts(session, product, at=live.started_at or utcnow())
-        entry = (str(product.category), facts, product.id)
+        category = str(product.category)
+        try:
+            if category not in CATEGORIES:
+                raise InvalidFacts(f"unknown category {category!r}")
+            entry = (category, Facts.from_dict(facts), product.id)
+        except InvalidFacts:
+            entry = (None, None, product.id)
     if len(_FACTS_CACHE) >= _FACTS_CACHE_MAX:
         _FACTS_CACHE.clear()
     _FACTS_CACHE[key] = (now, entry)
@@ -262,10 +272,7 @@ def _scan(
         category, facts, product_id = _facts(session, live, row["lineup_item_id"])
         engine = engines[live.organisation_id]
         kind = seg.kind.value
-        try:
-            result = engine.check(seg.text, category=category, facts=facts, scene=kind)
-        except InvalidFacts:
-            result = engine.check(seg.text, scene=kind)
+        result = engine.check(seg.text, category=category, facts=facts, scene=kind)
         for finding in result.findings:
             alert = {
                 "live_session_id": live.id,
