@@ -207,6 +207,8 @@ class Batch:
     def run(self) -> list[list[tuple[Any, ...]]]:
         """Run the queued statements; the rows of each (empty for those that return none)."""
         driver = self.connection.connection.driver_connection
+        if driver is None:
+            raise RuntimeError("the connection is closed")
         statements, self._statements = self._statements, []
         if self.connection.dialect.name != "postgresql":
             return [

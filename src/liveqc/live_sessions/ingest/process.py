@@ -8,11 +8,11 @@ Ordering policy (one writer at a time per session, the session row is locked):
   ack names the ``expected_seq`` the client must resend from;
 - a lower seq with a new id is ``stale`` (that seq is already taken by another segment).
 
-This is the hot path of live ingest, so segments, alerts and prices are written with bulk
-INSERTs (one statement each per transaction, ids read back with RETURNING) rather than as ORM
-objects, and acks and alert payloads are built as JSON-ready dicts in the shape of
+This is the hot path of live ingest. A transaction sends two batches of statements
+(``statements``): the reads, then after the scan the writes, each write one bulk statement
+rather than ORM objects; acks and alert payloads are built as JSON-ready dicts in the shape of
 ``SegmentAck`` / ``AlertRead``. Rows are written for the session's own organisation only: the
-sessions are read through the tenancy filter and each row carries their organisation.
+sessions are locked through the tenancy's visible organisations and each row carries theirs.
 """
 
 from __future__ import annotations

@@ -4,11 +4,11 @@ one transaction per organisation, so the cost of a commit is shared by many segm
 Memory stays bounded: each connection has at most one batch in flight here (it waits for its
 acks before sending the next), and batches wait in arrival order.
 
-A transaction has a fixed cost (a few statements and a commit, about 2 ms of CPU) besides the
-cost per segment. When the writer is busy, it therefore starts at most one transaction per
-``linger`` seconds (all workers together) and lets the queue fill meanwhile: a few milliseconds
-of latency buy back the CPU that back-to-back tiny transactions would spend. An idle writer
-starts at once.
+A transaction has a fixed cost (two batches of statements and a commit: about 1.3 ms of CPU on
+PostgreSQL, 0.6 ms on SQLite) besides the cost per segment. When the writer is busy, it
+therefore starts at most one transaction per ``linger`` seconds (all workers together) and lets
+the queue fill meanwhile: a few milliseconds of latency buy back the CPU that back-to-back tiny
+transactions would spend. An idle writer starts at once.
 """
 
 from __future__ import annotations
