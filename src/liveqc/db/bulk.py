@@ -206,6 +206,8 @@ class Batch:
 
     def run(self) -> list[list[tuple[Any, ...]]]:
         """Run the queued statements; the rows of each (empty for those that return none)."""
+        if not self._statements:
+            return []
         driver = self.connection.connection.driver_connection
         if driver is None:
             raise RuntimeError("the connection is closed")

@@ -21,16 +21,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Table
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from liveqc.compliance.service import fingerprint_from, fingerprint_query
 from liveqc.db import tenancy
-from liveqc.db.bulk import Batch, BulkInsert, BulkUpdate
+from liveqc.db.bulk import Batch
 from liveqc.db.types import utcnow
 from liveqc.engine import CATEGORIES
 from liveqc.engine.facts import Facts, InvalidFacts
@@ -43,8 +43,6 @@ from liveqc.live_sessions.models import (
     Alert,
     LiveSession,
     LiveSessionStatus,
-    PriceRecord,
-    Segment,
     SegmentKind,
 )
 from liveqc.live_sessions.schemas import AlertRead, SegmentAck, SegmentIn
@@ -56,66 +54,6 @@ ACCEPTING = (LiveSessionStatus.READY, LiveSessionStatus.LIVE)
 FactsEntry = tuple[str | None, Facts | None, int | None]
 Ack = dict[str, Any]
 _DATETIME = TypeAdapter(datetime)
-_SEGMENTS = cast(Table, Segment.__table__)
-_ALERTS = cast(Table, Alert.__table__)
-_LIVES = cast(Table, LiveSession.__table__)
-
-# The bulk statements are built once; each transaction only sends its rows.
-_SEGMENT_COLUMNS = (
-    "id",
-    "live_session_id",
-    "organisation_id",
-    "segment_id",
-    "seq",
-    "start_ms",
-    "end_ms",
-    "speaker",
-    "lineup_item_id",
-    "kind",
-    "text",
-    "received_at",
-)
-_INSERT_SEGMENTS = BulkInsert(_SEGMENTS, _SEGMENT_COLUMNS)
-#: RETURNING order is not the input order on every backend; an alert is found again by what
-#: it says (two alerts alike in all of these are alike in everything, so either id fits).
-_ALERT_KEY = ("segment_pk", "code", "rule", "start", "end")
-_ALERT_COLUMNS = (
-    "live_session_id",
-    "organisation_id",
-    "source",
-    "segment_pk",
-    "lineup_item_id",
-    "code",
-    "rule",
-    "severity",
-    "start",
-    "end",
-    "match",
-    "basis",
-    "message",
-    "suggestion",
-    "sentence",
-    "at_ms",
-    "disposition",
-    "reason",
-    "created_at",
-)
-_INSERT_ALERTS = BulkInsert(_ALERTS, _ALERT_COLUMNS, returning=("id", *_ALERT_KEY))
-_PRICE_COLUMNS = (
-    "live_session_id",
-    "organisation_id",
-    "lineup_item_id",
-    "product_id",
-    "segment_pk",
-    "amount",
-    "kind",
-    "match",
-    "at_ms",
-)
-_INSERT_PRICES = BulkInsert(cast(Table, PriceRecord.__table__), _PRICE_COLUMNS)
-_SAVE_POSITIONS = BulkUpdate(
-    _LIVES, "id", ("last_seq", "last_segment_id", "current_lineup_item_id", "updated_at")
-)
 
 
 @dataclass
@@ -344,7 +282,7 @@ def _lives(
 
 
 def _positions(lives: dict[int, _Live], now: datetime) -> list[list[Any]]:
-    """``_SAVE_POSITIONS`` rows: the new last seq / segment / lineup item of moved sessions."""
+    """``statements.SAVE_POSITIONS`` rows: the new positions of the sessions that moved."""
     return [
         [live.id, live.last_seq, live.last_segment_id, live.current_lineup_item_id, now]
         for live in lives.values()
@@ -355,8 +293,10 @@ def _positions(lives: dict[int, _Live], now: datetime) -> list[list[Any]]:
 def _refresh_held(session: Session, lives: dict[int, _Live]) -> None:
     """Bring the ORM objects the caller may hold for moved sessions up to date."""
     for live in lives.values():
+        if not live.moved:
+            continue
         held = session.identity_map.get(session.identity_key(LiveSession, live.id))
-        if live.moved and held is not None:
+        if held is not None:
             set_committed_value(held, "last_seq", live.last_seq)
             set_committed_value(held, "last_segment_id", live.last_segment_id)
             set_committed_value(held, "current_lineup_item_id", live.current_lineup_item_id)
@@ -367,14 +307,14 @@ def _alert_rows(alerts: list[tuple[Ack, dict[str, Any]]], now: datetime) -> list
     rows = []
     for _, alert in alerts:
         row = alert | new
-        rows.append([row[name] for name in _ALERT_COLUMNS])
+        rows.append([row[name] for name in statements.ALERT_COLUMNS])
     return rows
 
 
 def _alert_payloads(
     alerts: list[tuple[Ack, dict[str, Any]]], returned: Sequence[Sequence[Any]], now: datetime
 ) -> dict[int, list[dict[str, Any]]]:
-    """Attach the stored alerts (``returned``: id and ``_ALERT_KEY``) to their acks; the
+    """Attach the stored alerts (``returned``: id and ``statements.ALERT_KEY``) to their acks; the
     payloads per organisation."""
     ids: dict[tuple[Any, ...], list[int]] = {}
     for alert_id, *key in returned:
@@ -383,7 +323,7 @@ def _alert_payloads(
     payloads: dict[int, list[dict[str, Any]]] = {}
     for ack, alert in alerts:
         payload = {
-            "id": ids[tuple(alert[name] for name in _ALERT_KEY)].pop(),
+            "id": ids[tuple(alert[name] for name in statements.ALERT_KEY)].pop(),
             **{k: v for k, v in alert.items() if k != "organisation_id"},
             "disposition": "open",
             "corrected_at_ms": None,
@@ -398,6 +338,88 @@ def _alert_payloads(
     return payloads
 
 
+@dataclass
+class _Read:
+    """What the first batch of a transaction found."""
+
+    lives: dict[int, _Live]
+    #: per session, the wanted segment ids already stored
+    known: dict[int, set[str]]
+    #: ids reserved for the new segments, one per segment in the work
+    segment_pks: list[int]
+    #: organisation -> its dictionary's fingerprint (read for the session's own organisation)
+    fingerprints: dict[int, str]
+
+
+def _read(
+    session: Session,
+    connection: Connection,
+    work: Sequence[tuple[int, Sequence[SegmentIn]]],
+    actor: Any,
+) -> _Read:
+    """The first batch: lock the sessions (of the organisations tenancy lets this session
+    change) with their lineups, find the segment ids already stored, reserve ids for the new
+    segments, and read the dictionary's fingerprint so that its engine needs no query."""
+    dialect = connection.dialect
+    ids = sorted({live_id for live_id, _ in work})
+    pairs = [(live_id, seg.segment_id) for live_id, segments in work for seg in segments]
+    visible = tenancy.visible_organisations(session, writing=True)
+    own = visible[0] if visible is not None else None  # None in a tenancy bypass
+    batch = Batch(connection)
+    locked = batch.add(*statements.lock(dialect, ids, visible))
+    known_at = reserved_at = fingerprint_at = None
+    if pairs:
+        known_at = batch.add(*statements.known(dialect, pairs))
+        reserved_at = batch.add(*statements.reserve_segment_ids(dialect, len(pairs)))
+        if own is not None:
+            fingerprint_at = batch.add(*fingerprint_query(dialect.name, own))
+    answers = batch.run()
+    read = _Read(
+        lives=_lives(session, statements.locked_rows(dialect, answers[locked]), ids, actor),
+        known={live_id: set() for live_id in ids},
+        segment_pks=[],
+        fingerprints={},
+    )
+    if known_at is not None:
+        for live_id, segment_id in answers[known_at]:
+            if segment_id is not None:
+                read.known[live_id].add(segment_id)
+    if reserved_at is not None:
+        read.segment_pks = statements.reserved(dialect, answers[reserved_at], len(pairs))
+    if fingerprint_at is not None and own is not None:
+        read.fingerprints[own] = fingerprint_from(answers[fingerprint_at])
+    return read
+
+
+def _write(
+    connection: Connection,
+    stored: list[tuple[Ack, SegmentIn, dict[str, Any]]],
+    prices: list[dict[str, Any]],
+    alerts: list[tuple[Ack, dict[str, Any]]],
+    positions: list[list[Any]],
+    now: datetime,
+) -> list[tuple[Any, ...]]:
+    """The second batch: the new segments with their reserved ids, their prices and alerts,
+    the sessions' positions. Returns the id and ``statements.ALERT_KEY`` of each alert stored."""
+    dialect = connection.dialect
+    batch = Batch(connection)
+    if stored:
+        segment_rows = [[row[name] for name in statements.SEGMENT_COLUMNS] for *_, row in stored]
+        batch.add(*statements.INSERT_SEGMENTS.statement(dialect, segment_rows))
+    if prices:
+        price_rows = [[price[name] for name in statements.PRICE_COLUMNS] for price in prices]
+        batch.add(*statements.INSERT_PRICES.statement(dialect, price_rows))
+    alerts_at = None
+    if alerts:
+        alerts_at = batch.add(
+            *statements.INSERT_ALERTS.statement(dialect, _alert_rows(alerts, now))
+        )
+    if positions:
+        batch.add(*statements.SAVE_POSITIONS.statement(dialect, positions))
+    answers = batch.run()
+    return answers[alerts_at] if alerts_at is not None else []
+
+
 def ingest(
     session: Session, work: Sequence[tuple[int, Sequence[SegmentIn]]], *, actor: Any = None
 ) -> list[list[Ack]]:
@@ -409,70 +431,30 @@ def ingest(
         NotFound: a session does not exist in the current organisation.
     """
     session.flush()  # the statements below run on the connection: no autoflush
-    ids = sorted({live_id for live_id, _ in work})
-    pairs = [(live_id, seg.segment_id) for live_id, segments in work for seg in segments]
     connection = session.connection()
-    dialect = connection.dialect
-    reads = Batch(connection)
-    visible = tenancy.visible_organisations(session, writing=True)
-    locked = reads.add(*statements.lock(dialect, ids, visible))
-    if pairs:
-        reads.add(*statements.known(dialect, pairs))
-        reads.add(*statements.reserve_segment_ids(dialect, len(pairs)))
-    # the organisation's dictionary version, so that its engine needs no query of its own
-    own = visible[0] if visible is not None and pairs else None
-    fingerprint = reads.add(*fingerprint_query(dialect.name, own)) if own is not None else None
-    answers = reads.run()
-    lives = _lives(session, statements.locked_rows(dialect, answers[locked]), ids, actor)
-    known: dict[int, set[str]] = {live_id: set() for live_id in ids}
-    for live_id, segment_id in answers[1] if pairs else ():
-        if segment_id is not None:
-            known[live_id].add(segment_id)
+    read = _read(session, connection, work, actor)
+    lives = read.lives
     now = utcnow()
     results: list[list[Ack]] = []
     stored: list[tuple[Ack, SegmentIn, dict[str, Any]]] = []
     for live_id, segments in work:
-        acks, rows = _order(lives[live_id], segments, known[live_id], now)
+        acks, rows = _order(lives[live_id], segments, read.known[live_id], now)
         results.append(acks)
         stored += rows
-    writes = Batch(connection)
+    for (_, _, row), segment_pk in zip(stored, read.segment_pks, strict=False):
+        row["id"] = segment_pk  # fewer stored than reserved when some were refused
     alerts: list[tuple[Ack, dict[str, Any]]] = []
+    prices: list[dict[str, Any]] = []
     if stored:
-        reserved = statements.reserved(dialect, answers[2], len(pairs))
-        for (_, _, row), segment_pk in zip(stored, reserved, strict=False):
-            row["id"] = segment_pk
         engines = {
-            org: service.engine_for(
-                session,
-                org,
-                fingerprint=fingerprint_from(answers[fingerprint])
-                if fingerprint is not None and org == own
-                else None,
-            )
-            for org in {lv.organisation_id for lv in lives.values()}
+            org: service.engine_for(session, org, fingerprint=read.fingerprints.get(org))
+            for org in {live.organisation_id for live in lives.values()}
         }
         with session.no_autoflush:
             alerts, prices = _scan(session, lives, stored, engines)
-        writes.add(
-            *_INSERT_SEGMENTS.statement(
-                dialect, [[row[name] for name in _SEGMENT_COLUMNS] for *_, row in stored]
-            )
-        )
-        if prices:
-            writes.add(
-                *_INSERT_PRICES.statement(
-                    dialect, [[price[name] for name in _PRICE_COLUMNS] for price in prices]
-                )
-            )
-    alerts_at = (
-        writes.add(*_INSERT_ALERTS.statement(dialect, _alert_rows(alerts, now))) if alerts else None
-    )
-    positions = _positions(lives, now)
-    if positions:
-        writes.add(*_SAVE_POSITIONS.statement(dialect, positions))
-    written = writes.run()
-    if alerts_at is not None:
-        for org, items in _alert_payloads(alerts, written[alerts_at], now).items():
+    returned = _write(connection, stored, prices, alerts, _positions(lives, now), now)
+    if alerts:
+        for org, items in _alert_payloads(alerts, returned, now).items():
             publish_after_commit(session, org, items)
     _refresh_held(session, lives)
     for (live_id, _), acks in zip(work, results, strict=True):

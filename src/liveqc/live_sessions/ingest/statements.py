@@ -22,12 +22,13 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.engine import Dialect
 
-from liveqc.db.bulk import result_converters
-from liveqc.live_sessions.models import LineupItem, LiveSession, Segment
+from liveqc.db.bulk import BulkInsert, BulkUpdate, result_converters
+from liveqc.live_sessions.models import Alert, LineupItem, LiveSession, PriceRecord, Segment
 
 _LIVES = cast(Table, LiveSession.__table__)
 _ITEMS = LineupItem.__tablename__
 _SEGMENTS = Segment.__tablename__
+_SEGMENTS_TABLE = cast(Table, Segment.__table__)
 
 #: The session columns :func:`lock` reads, in order (then the lineup item id and product id).
 LOCK_COLUMNS = (
@@ -130,3 +131,63 @@ def reserved(dialect: Dialect, rows: Sequence[tuple[Any, ...]], count: int) -> l
         ((largest,),) = rows
         return list(range(largest + 1, largest + 1 + count))
     return [row[0] for row in rows]
+
+
+#: The bulk writes, built once; each transaction only sends its rows (``liveqc.db.bulk``).
+SEGMENT_COLUMNS = (
+    "id",
+    "live_session_id",
+    "organisation_id",
+    "segment_id",
+    "seq",
+    "start_ms",
+    "end_ms",
+    "speaker",
+    "lineup_item_id",
+    "kind",
+    "text",
+    "received_at",
+)
+INSERT_SEGMENTS = BulkInsert(_SEGMENTS_TABLE, SEGMENT_COLUMNS)
+#: RETURNING order is not the input order on every backend; an alert is found again by what
+#: it says (two alerts alike in all of these are alike in everything, so either id fits).
+ALERT_KEY = ("segment_pk", "code", "rule", "start", "end")
+ALERT_COLUMNS = (
+    "live_session_id",
+    "organisation_id",
+    "source",
+    "segment_pk",
+    "lineup_item_id",
+    "code",
+    "rule",
+    "severity",
+    "start",
+    "end",
+    "match",
+    "basis",
+    "message",
+    "suggestion",
+    "sentence",
+    "at_ms",
+    "disposition",
+    "reason",
+    "created_at",
+)
+INSERT_ALERTS = BulkInsert(
+    cast(Table, Alert.__table__), ALERT_COLUMNS, returning=("id", *ALERT_KEY)
+)
+PRICE_COLUMNS = (
+    "live_session_id",
+    "organisation_id",
+    "lineup_item_id",
+    "product_id",
+    "segment_pk",
+    "amount",
+    "kind",
+    "match",
+    "at_ms",
+)
+INSERT_PRICES = BulkInsert(cast(Table, PriceRecord.__table__), PRICE_COLUMNS)
+SAVE_POSITIONS = BulkUpdate(
+    _LIVES, "id", ("last_seq", "last_segment_id", "current_lineup_item_id", "updated_at")
+)
