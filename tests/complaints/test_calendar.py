@@ -44,6 +44,19 @@ def test_ten_working_days_across_spring_festival() -> None:
     assert calendar.add_working_days(D(2025, 1, 24), 10) == D(2025, 2, 13)
 
 
+def test_2026_follows_the_state_councils_notice() -> None:
+    """国办发明电 of 4 November 2025: National Day 1-7 October off, Sunday 20 September and
+    Saturday 10 October worked; Spring Festival 15-23 February off, Saturdays 14 and 28 February
+    worked. The dependency's lower bound is the first release that knows 2026."""
+    assert calendar.supported_years()[1] >= 2026
+    assert not calendar.is_working_day(D(2026, 10, 7))
+    assert calendar.is_working_day(D(2026, 9, 20)) and calendar.is_working_day(D(2026, 10, 10))
+    assert not calendar.is_working_day(D(2026, 2, 23))
+    assert calendar.is_working_day(D(2026, 2, 14)) and calendar.is_working_day(D(2026, 2, 28))
+    # Wed 30 Sep 2026 + 10: 8, 9, 10 (Sat, make-up), 12-16, 19, 20 Oct.
+    assert calendar.add_working_days(D(2026, 9, 30), 10) == D(2026, 10, 20)
+
+
 def test_received_on_a_holiday_starts_counting_after_it() -> None:
     assert calendar.add_working_days(D(2025, 10, 3), 1) == D(2025, 10, 9)
 
