@@ -130,7 +130,7 @@ def test_a_value_json_cannot_carry_is_refused_by_type(items) -> None:
         BulkInsert(ITEMS, ("name", "status")).execute(items, [("a", "shipped")])
 
 
-def test_a_batch_runs_its_statements_in_order_and_answers_each(items, backend) -> None:
+def check_batch_runs_in_order(items: Connection, backend: str) -> None:
     """A later statement sees what an earlier one wrote, as one after another would."""
     dialect = items.dialect
     param = "%(name)s" if backend == "postgresql" else ":name"
@@ -143,6 +143,20 @@ def test_a_batch_runs_its_statements_in_order_and_answers_each(items, backend) -
     answers = batch.run()
     assert answers[counted] == [(2,)] and answers[0] == [] and answers[2] == []
     assert batch.run() == []  # the statements ran once
+
+
+def test_a_batch_runs_its_statements_in_order_and_answers_each(items, backend) -> None:
+    check_batch_runs_in_order(items, backend)
+
+
+def test_without_pipeline_mode_a_batch_runs_one_statement_after_another(
+    items, backend, monkeypatch
+) -> None:
+    """A psycopg built on a libpq older than 14 has no pipeline mode: same answers."""
+    import psycopg
+
+    monkeypatch.setattr(psycopg.Pipeline, "is_supported", classmethod(lambda cls: False))
+    check_batch_runs_in_order(items, backend)
 
 
 def test_a_failing_batch_raises_and_the_transaction_rolls_back(items, backend) -> None:

@@ -187,7 +187,8 @@ class BulkUpdate(_JsonRows):
 class Batch:
     """Statements sent together and answered together: on PostgreSQL in one round trip
     (psycopg's pipeline mode; the server still runs them in order, in the transaction), on
-    SQLite one after another, as there is no round trip to save.
+    SQLite one after another, as there is no round trip to save (and so on a PostgreSQL driver
+    without pipeline mode).
 
     Statements are SQL for the connection's driver (``%(name)s`` for psycopg, ``:name`` for
     sqlite3) and run on its DB-API connection, so SQLAlchemy neither processes their rows (they
@@ -212,7 +213,7 @@ class Batch:
         if driver is None:
             raise RuntimeError("the connection is closed")
         statements, self._statements = self._statements, []
-        if self.connection.dialect.name != "postgresql":
+        if self.connection.dialect.name != "postgresql" or not _has_pipelines(driver):
             return [
                 self._rows(driver.execute(sql, parameters or ())) for sql, parameters in statements
             ]
@@ -231,6 +232,16 @@ class Batch:
     @staticmethod
     def _rows(cursor: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in cursor.fetchall()] if cursor.description else []
+
+
+def _has_pipelines(driver: Any) -> bool:
+    """psycopg's pipeline mode is there (it needs libpq 14 or later; psycopg[binary] bundles
+    a newer one); without it the statements run one after another."""
+    try:
+        from psycopg import Pipeline
+    except ImportError:
+        return False
+    return hasattr(driver, "pipeline") and bool(Pipeline.is_supported())
 
 
 def result_converters(table: Table, columns: Sequence[str], dialect: Dialect) -> list[Converter]:
