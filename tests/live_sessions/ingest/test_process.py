@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -15,7 +16,7 @@ from liveqc.compliance.models import DictionaryState, EntryKind
 from liveqc.db import tenancy
 from liveqc.db.bulk import Batch
 from liveqc.errors import NotFound
-from liveqc.live_sessions.ingest import statements
+from liveqc.live_sessions.ingest import process, statements
 from liveqc.live_sessions.ingest.process import alert_payload, ingest, process_segments
 from liveqc.live_sessions.models import (
     Alert,
@@ -249,3 +250,18 @@ def test_the_organisations_dictionary_reaches_the_next_transaction(session, demo
     alerts(phrase_said[2])  # sees the new version; the old engine serves while one builds
     engines.wait(org)
     assert alerts(phrase_said[3]) == []
+
+
+def test_cached_facts_expire_at_spread_times(session, demo) -> None:
+    """Sessions that went on air together do not all read their products' facts again in the
+    same second: each cached entry lives between half and one and a half times the TTL."""
+    lives = [make_live(session, demo, live=True) for _ in range(20)]
+    process._FACTS_CACHE.clear()
+    for live in lives:
+        ingest(session, [(live.id, [seg(1, "大家好")])])
+    now = time.monotonic()
+    left = [expires - now for expires, _ in process._FACTS_CACHE.values()]
+    ttl = process.FACTS_TTL_SECONDS
+    assert len(left) == len(lives)
+    assert all(0.5 * ttl - 5 <= seconds <= 1.5 * ttl for seconds in left)
+    assert max(left) - min(left) > 0.2 * ttl
